@@ -1,0 +1,129 @@
+using System;
+using System.Numerics;
+
+namespace Rnn.Kernels
+{
+    /// <summary>
+    /// General matrix products for the recurrent layers: the input projection, the per-step recurrent product,
+    /// weight gradients and batch-1 streaming (matrix–vector).
+    /// </summary>
+    /// <remarks>
+    /// All matrices are row-major and contiguous; spans may be longer than needed (the leading part is used).
+    /// With <c>accumulate</c> <see langword="false"/> C is overwritten, otherwise the product is added to it.
+    /// Results do not depend on <see cref="KernelOptions.MaxThreads"/> (bit-identical for any thread count).
+    /// </remarks>
+    public static class Gemm
+    {
+        /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ. With m = 1 this is a matrix–vector product (streaming inference).</summary>
+        /// <param name="a">A, row-major [m, k].</param>
+        /// <param name="b">B, row-major [n, k] (n rows of length k, e.g. PyTorch weights [out, in]).</param>
+        /// <param name="c">C, row-major [m, n].</param>
+        /// <param name="m">Rows of A and C.</param>
+        /// <param name="n">Rows of B, columns of C.</param>
+        /// <param name="k">Columns of A and B.</param>
+        /// <param name="accumulate"><see langword="true"/> to add into C, <see langword="false"/> to overwrite it.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+        /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+        public static void MatMulTransB<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Validate(a.Length, b.Length, c.Length, m, n, k);
+            for (int i = 0; i < m; i++)
+            {
+                ReadOnlySpan<T> aRow = a.Slice(i * k, k);
+                Span<T> cRow = c.Slice(i * n, n);
+                for (int j = 0; j < n; j++)
+                {
+                    ReadOnlySpan<T> bRow = b.Slice(j * k, k);
+                    T sum = T.Zero;
+                    for (int p = 0; p < k; p++)
+                    {
+                        sum += aRow[p] * bRow[p];
+                    }
+
+                    cRow[j] = accumulate ? cRow[j] + sum : sum;
+                }
+            }
+        }
+
+        /// <summary>C[m,n] (+)= A[m,k] · B[k,n].</summary>
+        /// <param name="a">A, row-major [m, k].</param>
+        /// <param name="b">B, row-major [k, n].</param>
+        /// <param name="c">C, row-major [m, n].</param>
+        /// <param name="m">Rows of A and C.</param>
+        /// <param name="n">Columns of B and C.</param>
+        /// <param name="k">Columns of A, rows of B.</param>
+        /// <param name="accumulate"><see langword="true"/> to add into C, <see langword="false"/> to overwrite it.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+        /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+        public static void MatMul<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Validate(a.Length, b.Length, c.Length, m, n, k);
+            for (int i = 0; i < m; i++)
+            {
+                Span<T> cRow = c.Slice(i * n, n);
+                if (!accumulate)
+                {
+                    cRow.Clear();
+                }
+
+                for (int p = 0; p < k; p++)
+                {
+                    T av = a[i * k + p];
+                    ReadOnlySpan<T> bRow = b.Slice(p * n, n);
+                    for (int j = 0; j < n; j++)
+                    {
+                        cRow[j] += av * bRow[j];
+                    }
+                }
+            }
+        }
+
+        /// <summary>C[m,n] (+)= A[k,m]ᵀ · B[k,n] (weight gradients: dW[out,in] += dYᵀ[out,rows] · X[rows,in]).</summary>
+        /// <param name="a">A, row-major [k, m].</param>
+        /// <param name="b">B, row-major [k, n].</param>
+        /// <param name="c">C, row-major [m, n].</param>
+        /// <param name="m">Columns of A, rows of C.</param>
+        /// <param name="n">Columns of B and C.</param>
+        /// <param name="k">Rows of A and B.</param>
+        /// <param name="accumulate"><see langword="true"/> to add into C, <see langword="false"/> to overwrite it.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
+        /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
+        public static void MatMulTransA<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, int k, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            Validate(a.Length, b.Length, c.Length, m, n, k);
+            if (!accumulate)
+            {
+                c.Slice(0, m * n).Clear();
+            }
+
+            for (int p = 0; p < k; p++)
+            {
+                ReadOnlySpan<T> aRow = a.Slice(p * m, m);
+                ReadOnlySpan<T> bRow = b.Slice(p * n, n);
+                for (int i = 0; i < m; i++)
+                {
+                    T av = aRow[i];
+                    Span<T> cRow = c.Slice(i * n, n);
+                    for (int j = 0; j < n; j++)
+                    {
+                        cRow[j] += av * bRow[j];
+                    }
+                }
+            }
+        }
+
+        /// <summary>Validates dimensions and span lengths for a product of an [m,k] and a [k,n] operand into [m,n].</summary>
+        internal static void Validate(int aLength, int bLength, int cLength, int m, int n, int k)
+        {
+            KernelChecks.Dimension(m, "m");
+            KernelChecks.Dimension(n, "n");
+            KernelChecks.Dimension(k, "k");
+            KernelChecks.Length(aLength, (long)m * k, "a");
+            KernelChecks.Length(bLength, (long)n * k, "b");
+            KernelChecks.Length(cLength, (long)m * n, "c");
+        }
+    }
+}
