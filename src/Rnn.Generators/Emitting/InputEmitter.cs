@@ -1,0 +1,108 @@
+using Rnn.Generators.Model;
+using static Rnn.Generators.Emitting.ModelPlan;
+
+namespace Rnn.Generators.Emitting
+{
+    /// <summary>Emits the public Forward, ForwardLogits and Backward entry points for the model's input kind.</summary>
+    internal static class InputEmitter
+    {
+        private const string Layers = "global::Rnn.Layers";
+
+        private static string InputParameter(ModelPlan plan, string s) =>
+            plan.Tokens ? "global::System.ReadOnlySpan<int> tokens" : "global::System.ReadOnlySpan<" + s + "> inputs";
+
+        private static string InputName(ModelPlan plan) => plan.Tokens ? "tokens" : "inputs";
+
+        private static string OutputLength(ModelPlan plan) => plan.Sequence ? "batch * steps * OutputSize" : "batch * OutputSize";
+
+        private static string OutputShape(ModelPlan plan) => plan.Sequence ? "[batch, steps, OutputSize]" : "[batch, OutputSize]";
+
+        private static string HeadSteps(ModelPlan plan) => plan.Sequence ? "steps" : "1";
+
+        private static string HeadLengths(ModelPlan plan) => plan.Sequence ? "lengths" : "default";
+
+        public static void EmitForward(SourceWriter w, ModelPlan plan, string s)
+        {
+            var head = plan.Spec.Head;
+            int last = plan.Spec.Dense.Count - 1;
+            string inputDoc = plan.Tokens ? "token ids [batch, steps]" : "features [batch, steps, InputSize]";
+            foreach (bool logits in new[] { false, true })
+            {
+                w.Line(logits
+                    ? "/// <summary>Like Forward, but writes the head's pre-activation values (logits) " + OutputShape(plan) + ", 0 at padding.</summary>"
+                    : "/// <summary>Runs the model on " + inputDoc + "; writes " + OutputShape(plan) + " after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>");
+                w.Open("public void " + (logits ? "ForwardLogits" : "Forward") + "(" + InputParameter(plan, s) + ", int batch, global::System.Span<" + s + "> outputs, global::System.ReadOnlySpan<int> lengths = default)");
+                w.Line("int steps = Begin(" + InputName(plan) + ", batch, lengths);");
+                w.Line(Layers + ".Guard.Size(outputs.Length, " + OutputLength(plan) + ", nameof(outputs), \"" + OutputShape(plan) + "\");");
+                w.Line("RunForward(steps, batch, lengths);");
+                w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(logits ? ActivationKind.Linear : head.Activation) + ", _y" + last + ", outputs, batch, " + HeadSteps(plan) + ", OutputSize, " + HeadLengths(plan) + ");");
+                w.Close();
+                w.Line();
+            }
+
+            w.Open("private int Begin(" + InputParameter(plan, s) + ", int batch, global::System.ReadOnlySpan<int> lengths)");
+            var input = plan.Spec.Input;
+            w.Line("int steps = " + Layers + ".Guard.Steps(" + InputName(plan) + ".Length, batch, " + (plan.Tokens ? "1" : "InputSize") + ", nameof(" + InputName(plan) + "));");
+            w.Line(Layers + ".Guard.Lengths(lengths, batch, steps);");
+            w.Line(Layers + ".Workspace.Ensure(ref _x, steps * batch * " + input.Dim + ");");
+            switch (input.Kind)
+            {
+                case InputKind.Embedding:
+                    w.Line(Layers + ".TokenInput.Embed<" + s + ">(_parameters, " + plan.EmbeddingId + "Offset, Vocabulary, " + input.Dim + ", tokens, batch, steps, _x);");
+                    break;
+                case InputKind.OneHot:
+                    w.Line(Layers + ".TokenInput.OneHot<" + s + ">(Vocabulary, tokens, batch, steps, _x);");
+                    break;
+                default:
+                    w.Line(Layers + ".Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);");
+                    break;
+            }
+            w.Line("return steps;");
+            w.Close();
+            w.Line();
+        }
+
+        public static void EmitBackward(SourceWriter w, ModelPlan plan, string s)
+        {
+            var head = plan.Spec.Head;
+            int last = plan.Spec.Dense.Count - 1;
+            bool classes = head.Activation == ActivationKind.Softmax;
+            string targetType = classes ? "int" : s;
+            string targetShape = classes ? (plan.Sequence ? "[batch, steps]" : "[batch]") : OutputShape(plan);
+            string targetLength = classes ? (plan.Sequence ? "batch * steps" : "batch") : OutputLength(plan);
+            string loss = head.Activation switch
+            {
+                ActivationKind.Softmax => "cross-entropy",
+                ActivationKind.Sigmoid => "binary cross-entropy",
+                _ => "mean squared error",
+            };
+            w.Line("/// <summary>");
+            w.Line("/// Forward, mean " + loss + " over valid positions, and backpropagation through time: adds d loss / d parameter");
+            w.Line("/// into <see cref=\"Gradients\"/> and returns the loss. Targets: " + (classes ? "class ids " : "") + targetShape + ".");
+            w.Line("/// </summary>");
+            w.Open("public " + s + " Backward(" + InputParameter(plan, s) + ", int batch, global::System.ReadOnlySpan<" + targetType + "> targets, global::System.ReadOnlySpan<int> lengths = default)");
+            w.Line("int steps = Begin(" + InputName(plan) + ", batch, lengths);");
+            w.Line(Layers + ".Guard.Size(targets.Length, " + targetLength + ", nameof(targets), \"" + targetShape + "\");");
+            w.Line("int rows = RunForward(steps, batch, lengths);");
+            w.Line(Layers + ".Workspace.Ensure(ref _dy" + last + ", rows * OutputSize);");
+            w.Line(Layers + ".Workspace.Ensure(ref _headScratch, rows * OutputSize);");
+            w.Line(s + " loss = " + Layers + ".Head.Loss<" + s + ">(" + Activation(head.Activation) + ", _y" + last + ", targets, batch, " + HeadSteps(plan)
+                + ", OutputSize, " + HeadLengths(plan) + ", _dy" + last + ", _headScratch);");
+            w.Line("RunBackward(steps, batch, rows);");
+            switch (plan.Spec.Input.Kind)
+            {
+                case InputKind.Embedding:
+                    w.Line(Layers + ".TokenInput.EmbedBackward<" + s + ">(_gradients, " + plan.EmbeddingId + "Offset, " + plan.Spec.Input.Dim + ", tokens, batch, steps, _dx);");
+                    break;
+                case InputKind.Features:
+                    w.Line("_inputGradientCount = steps * batch * InputSize;");
+                    w.Line(Layers + ".Workspace.Ensure(ref _inputGradients, _inputGradientCount);");
+                    w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_dx, batch, steps, InputSize, _inputGradients);");
+                    break;
+            }
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+        }
+    }
+}

@@ -1,0 +1,279 @@
+using Rnn.Generators.Model;
+using static Rnn.Generators.Emitting.ModelPlan;
+
+namespace Rnn.Generators.Emitting
+{
+    /// <summary>Emits the members of a model class for one scalar type (float, or double for the twin).</summary>
+    internal static class MemberEmitter
+    {
+        private const string Span = "global::System.Span";
+        private const string ReadOnlySpan = "global::System.ReadOnlySpan";
+        private const string Layers = "global::Rnn.Layers";
+
+        public static void Emit(SourceWriter w, ModelPlan plan, string s, string className)
+        {
+            Sizes(w, plan, s);
+            Fields(w, plan, s);
+            Constructors(w, plan, s, className);
+            Parameters(w, plan, s);
+            InputEmitter.EmitForward(w, plan, s);
+            InputEmitter.EmitBackward(w, plan, s);
+            ForwardCore(w, plan, s);
+            BackwardCore(w, plan, s);
+            StepEmitter.Emit(w, plan, s);
+            Files(w, plan, s);
+        }
+
+        private static void Sizes(SourceWriter w, ModelPlan plan, string s)
+        {
+            var spec = plan.Spec;
+            w.Line("// ── Sizes ─────────────────────────────────────────────────────────────");
+            if (plan.Tokens)
+            {
+                w.Line("/// <summary>Token ids run from 0 to Vocabulary − 1.</summary>");
+                w.Line("public const int Vocabulary = " + Int(spec.Input.Size) + ";");
+            }
+            else
+            {
+                w.Line("/// <summary>Features per input step.</summary>");
+                w.Line("public const int InputSize = " + Int(spec.Input.Size) + ";");
+            }
+            w.Line("/// <summary>Features per output (per step for many-to-many models).</summary>");
+            w.Line("public const int OutputSize = " + Int(plan.Outputs) + ";");
+            w.Line("/// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>");
+            w.Line("public const bool ReturnsSequence = " + (plan.Sequence ? "true" : "false") + ";");
+            w.Line("private const int ParameterTotal = " + Int(plan.Total) + ";");
+            w.Line();
+            w.Line("// ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──");
+            foreach (var slot in plan.Slots)
+                w.Line("//   [" + Int(slot.Offset).PadLeft(9) + " … " + Int(slot.Offset + slot.Length).PadLeft(9) + ")  " + slot.Name.PadRight(32) + " [" + string.Join(", ", slot.Shape) + "]");
+            if (spec.Input.Kind == InputKind.Embedding)
+                w.Line("private const int " + plan.EmbeddingId + "Offset = " + Int(plan.Offset(spec.Input.Name + ".weight")) + ";");
+            for (int i = 0; i < spec.Recurrent.Count; i++)
+                w.Line("private const int " + plan.RecurrentIds[i] + "Offset = " + Int(plan.RecurrentOffset(i)) + ";");
+            for (int i = 0; i < spec.Dense.Count; i++)
+                w.Line("private const int " + plan.DenseIds[i] + "Offset = " + Int(plan.DenseOffset(i)) + ";");
+            w.Line();
+            w.Line("private static readonly global::Rnn.TensorInfo[] s_tensors =");
+            w.Line("{");
+            foreach (var slot in plan.Slots)
+                w.Line("    new(\"" + slot.Name + "\", " + Int(slot.Offset) + ", new[] { " + string.Join(", ", slot.Shape) + " }),");
+            w.Line("};");
+            w.Line();
+            w.Line("/// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>");
+            w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;");
+            w.Line();
+            w.Line("global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> global::Rnn.IRnnModel<" + s + ">.Tensors => s_tensors;");
+            w.Line();
+        }
+
+        private static void Fields(SourceWriter w, ModelPlan plan, string s)
+        {
+            var spec = plan.Spec;
+            string empty = " = global::System.Array.Empty<" + s + ">();";
+            w.Line("private readonly " + s + "[] _parameters = new " + s + "[ParameterTotal];");
+            w.Line("private readonly " + s + "[] _gradients = new " + s + "[ParameterTotal];");
+            w.Line();
+            w.Line("// ── Layers ────────────────────────────────────────────────────────────");
+            if (spec.Input.Kind == InputKind.Embedding)
+                w.Line("// " + spec.Input.Name + ": x_t = E[token_t], E [" + spec.Input.Size + ", " + spec.Input.Dim + "]");
+            else if (spec.Input.Kind == InputKind.OneHot)
+                w.Line("// " + spec.Input.Name + ": x_t = onehot(token_t), " + spec.Input.Size + " features");
+            for (int i = 0; i < spec.Recurrent.Count; i++)
+            {
+                var r = spec.Recurrent[i];
+                w.Line();
+                w.Line("// " + r.Name + ": " + Equations.CellName(r) + "(" + r.Input + " → " + r.Hidden + ")"
+                    + (r.Layers > 1 ? ", " + r.Layers + " layers (layer k > 0 reads " + r.Directions * r.Hidden + " features)" : "")
+                    + (r.Bidirectional ? ", bidirectional, " + r.Merge.ToString().ToLowerInvariant() + " → " + r.Output + " features" : ""));
+                foreach (var line in Equations.Recurrent(r)) w.Line("//   " + line);
+                string cell = r.Cell switch
+                {
+                    CellKind.Lstm => "Lstm",
+                    CellKind.Gru => "Gru",
+                    _ => r.Activation == ActivationKind.Relu ? "RnnRelu" : "RnnTanh",
+                };
+                w.Line("private readonly " + Layers + ".RecurrentBlock<" + s + "> _" + Camel(plan.RecurrentIds[i]) + " = new(" + Layers + ".CellType." + cell
+                    + ", input: " + r.Input + ", hidden: " + r.Hidden + ", layers: " + r.Layers + ", directions: " + r.Directions
+                    + ", merge: global::Rnn.Merge." + r.Merge + ", parameterOffset: " + plan.RecurrentIds[i] + "Offset);");
+            }
+            for (int i = 0; i < spec.Dense.Count; i++)
+            {
+                var d = spec.Dense[i];
+                w.Line();
+                w.Line("// " + d.Name + ": Dense(" + d.Input + " → " + d.Units + "), " + Equations.Dense(d, i == spec.Dense.Count - 1));
+            }
+            w.Line();
+            w.Line("// ── Workspaces: grown once for a larger batch or longer sequence, then reused ──");
+            w.Line("private " + s + "[] _x" + empty + "  // [steps·batch, " + spec.Recurrent[0].Input + "] time-major input of " + spec.Recurrent[0].Name);
+            for (int i = 0; i < spec.Recurrent.Count; i++)
+                w.Line("private " + s + "[] _h" + i + empty + "  // [steps·batch, " + spec.Recurrent[i].Output + "] outputs of " + spec.Recurrent[i].Name);
+            w.Line("private " + s + "[] _features" + empty + "  // [" + (plan.Sequence ? "batch·steps" : "batch") + ", " + plan.Features + "] what the dense layers read");
+            for (int i = 0; i < spec.Dense.Count; i++)
+                w.Line("private " + s + "[] _y" + i + empty + "  // [rows, " + spec.Dense[i].Units + "] outputs of " + spec.Dense[i].Name + (i == spec.Dense.Count - 1 ? " (logits)" : ""));
+            w.Line("private " + s + "[] _dx" + empty);
+            for (int i = 0; i < spec.Recurrent.Count; i++) w.Line("private " + s + "[] _dh" + i + empty);
+            w.Line("private " + s + "[] _dFeatures" + empty);
+            for (int i = 0; i < spec.Dense.Count; i++) w.Line("private " + s + "[] _dy" + i + empty);
+            w.Line("private " + s + "[] _headScratch" + empty);
+            if (!plan.Tokens)
+            {
+                w.Line("private " + s + "[] _inputGradients" + empty);
+                w.Line("private int _inputGradientCount;");
+            }
+            w.Line();
+        }
+
+        private static void Constructors(SourceWriter w, ModelPlan plan, string s, string className)
+        {
+            var spec = plan.Spec;
+            w.Line("/// <summary>Creates the model with parameters initialised as PyTorch does, from seed 0.</summary>");
+            w.Line("public " + className + "() : this(0) { }");
+            w.Line();
+            w.Line("/// <summary>Creates the model with parameters initialised as PyTorch does, deterministically from <paramref name=\"seed\"/>.</summary>");
+            w.Line("public " + className + "(int seed) => ResetParameters(seed);");
+            w.Line();
+            w.Line("/// <summary>Re-initialises every parameter as PyTorch does (recurrent U(−1/√H, 1/√H), dense U(−1/√in, 1/√in), embedding N(0, 1)), deterministically from <paramref name=\"seed\"/>.</summary>");
+            w.Open("public void ResetParameters(int seed)");
+            w.Line("var random = new global::Rnn.RandomSource(unchecked((ulong)seed));");
+            w.Line("var p = _parameters.AsSpan();");
+            if (spec.Input.Kind == InputKind.Embedding)
+                w.Line("global::Rnn.Init.Normal(random, p.Slice(" + plan.EmbeddingId + "Offset, " + Int(spec.Input.Size * (long)spec.Input.Dim) + "));  // " + spec.Input.Name + ".weight ~ N(0, 1)");
+            for (int i = 0; i < spec.Recurrent.Count; i++)
+                w.Line("global::Rnn.Init.Uniform(random, p.Slice(" + plan.RecurrentIds[i] + "Offset, " + Int(plan.RecurrentCount(i)) + "), fanIn: " + spec.Recurrent[i].Hidden + ");  // " + spec.Recurrent[i].Name + ".* ~ U(−1/√" + spec.Recurrent[i].Hidden + ", 1/√" + spec.Recurrent[i].Hidden + ")");
+            for (int i = 0; i < spec.Dense.Count; i++)
+            {
+                var d = spec.Dense[i];
+                w.Line("global::Rnn.Init.Uniform(random, p.Slice(" + plan.DenseIds[i] + "Offset, " + Int(d.Units * (long)(d.Input + 1)) + "), fanIn: " + d.Input + ");  // " + d.Name + ".* ~ U(−1/√" + d.Input + ", 1/√" + d.Input + ")");
+            }
+            w.Line("ResetState();");
+            w.Close();
+            w.Line();
+        }
+
+        private static void Parameters(SourceWriter w, ModelPlan plan, string s)
+        {
+            w.Line("/// <summary>Number of parameters (the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>).</summary>");
+            w.Line("public int ParameterCount => ParameterTotal;");
+            w.Line();
+            w.Line("/// <summary>Every parameter in one block, laid out as <see cref=\"Tensors\"/> says.</summary>");
+            w.Line("public " + Span + "<" + s + "> Parameters => _parameters;");
+            w.Line();
+            w.Line("/// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref=\"Parameters\"/>.</summary>");
+            w.Line("public " + Span + "<" + s + "> Gradients => _gradients;");
+            w.Line();
+            w.Line("/// <summary>Sets every gradient to zero.</summary>");
+            w.Line("public void ZeroGradients() => global::System.Array.Clear(_gradients);");
+            w.Line();
+            if (!plan.Tokens)
+            {
+                w.Line("/// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>");
+                w.Line("public " + ReadOnlySpan + "<" + s + "> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);");
+                w.Line();
+            }
+        }
+
+        private static void ForwardCore(SourceWriter w, ModelPlan plan, string s)
+        {
+            var spec = plan.Spec;
+            w.Line("/// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y" + (spec.Dense.Count - 1) + ". Returns the number of rows.</summary>");
+            w.Open("private int RunForward(int steps, int batch, " + ReadOnlySpan + "<int> lengths)");
+            w.Line("int n = steps * batch;");
+            w.Line("int rows = " + (plan.Sequence ? "n" : "batch") + ";");
+            for (int i = 0; i < spec.Recurrent.Count; i++)
+            {
+                var r = spec.Recurrent[i];
+                string input = i == 0 ? "_x" : "_h" + (i - 1);
+                w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", n * " + r.Output + ");");
+                w.Line("_" + Camel(plan.RecurrentIds[i]) + ".Forward(_parameters, " + input + ".AsSpan(0, n * " + r.Input + "), steps, batch, lengths, _h" + i + ");");
+            }
+            int last = spec.Recurrent.Count - 1;
+            w.Line(Layers + ".Workspace.Ensure(ref _features, rows * " + plan.Features + ");");
+            if (plan.Sequence)
+                w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_h" + last + ", batch, steps, " + plan.Features + ", _features);  // to [batch, steps, " + plan.Features + "]");
+            else
+                w.Line("_" + Camel(plan.RecurrentIds[last]) + ".FinalState(_features);  // forward after its last valid step, reverse after step 0");
+            for (int i = 0; i < spec.Dense.Count; i++)
+            {
+                var d = spec.Dense[i];
+                bool head = i == spec.Dense.Count - 1;
+                string input = i == 0 ? "_features" : "_y" + (i - 1);
+                w.Line(Layers + ".Workspace.Ensure(ref _y" + i + ", rows * " + d.Units + ");");
+                w.Line(Layers + ".DenseLayer.Forward<" + s + ">(_parameters, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
+                    + Activation(head ? ActivationKind.Linear : d.Activation) + ", " + input + ", rows, _y" + i + ");" + (head ? "  // logits" : ""));
+            }
+            w.Line("return rows;");
+            w.Close();
+            w.Line();
+        }
+
+        private static void BackwardCore(SourceWriter w, ModelPlan plan, string s)
+        {
+            var spec = plan.Spec;
+            int head = spec.Dense.Count - 1, last = spec.Recurrent.Count - 1;
+            w.Line("/// <summary>Backpropagation through time from d loss / d logits in _dy" + head + ": adds into the gradients" + (plan.NeedsInputGradient ? " and leaves d loss / d _x in _dx" : "") + ".</summary>");
+            w.Open("private void RunBackward(int steps, int batch, int rows)");
+            w.Line("int n = steps * batch;");
+            for (int i = head; i >= 0; i--)
+            {
+                var d = spec.Dense[i];
+                string input = i == 0 ? "_features" : "_y" + (i - 1);
+                string dInput = i == 0 ? "_dFeatures" : "_dy" + (i - 1);
+                w.Line(Layers + ".Workspace.Ensure(ref " + dInput + ", rows * " + d.Input + ");");
+                w.Line(Layers + ".DenseLayer.Backward<" + s + ">(_parameters, _gradients, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
+                    + Activation(i == head ? ActivationKind.Linear : d.Activation) + ", " + input + ", _y" + i + ", _dy" + i + ", rows, " + dInput + ");");
+            }
+            for (int i = last; i >= 0; i--)
+            {
+                var r = spec.Recurrent[i];
+                string block = "_" + Camel(plan.RecurrentIds[i]);
+                string input = i == 0 ? "_x" : "_h" + (i - 1);
+                string dInput;
+                if (i > 0)
+                {
+                    w.Line(Layers + ".Workspace.Ensure(ref _dh" + (i - 1) + ", n * " + r.Input + ");");
+                    dInput = "_dh" + (i - 1) + ".AsSpan(0, n * " + r.Input + ")";
+                }
+                else if (plan.NeedsInputGradient)
+                {
+                    w.Line(Layers + ".Workspace.Ensure(ref _dx, n * " + r.Input + ");");
+                    dInput = "_dx.AsSpan(0, n * " + r.Input + ")";
+                }
+                else dInput = "default";
+                string dOutput = "_dh" + i + ".AsSpan(0, n * " + r.Output + ")", dFinal = "default";
+                if (i == last)
+                {
+                    if (plan.Sequence)
+                    {
+                        w.Line(Layers + ".Workspace.Ensure(ref _dh" + i + ", n * " + r.Output + ");");
+                        w.Line(Layers + ".Layout.ToTimeMajor<" + s + ">(_dFeatures, batch, steps, " + r.Output + ", _dh" + i + ");");
+                    }
+                    else
+                    {
+                        dOutput = "default";
+                        dFinal = "_dFeatures.AsSpan(0, batch * " + r.Output + ")";
+                    }
+                }
+                w.Line(block + ".Backward(_parameters, _gradients, " + input + ".AsSpan(0, n * " + r.Input + "), " + dOutput + ", " + dFinal + ", " + dInput + ");");
+            }
+            w.Close();
+            w.Line();
+        }
+
+        private static void Files(SourceWriter w, ModelPlan plan, string s)
+        {
+            w.Line("/// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>");
+            w.Line("public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<" + s + ">(path, _parameters, s_tensors);");
+            w.Line();
+            w.Line("/// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref=\"SaveSafetensors\"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>");
+            w.Line("public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);");
+            w.Line();
+            w.Line("/// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>");
+            w.Line("public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);");
+            w.Line();
+            ReferenceEmitter.Emit(w, plan, s);
+        }
+
+        public static string Camel(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Rnn.Generators.Model;
+
+namespace Rnn.Generators.Emitting
+{
+    /// <summary>Names, offsets and sizes the emitters share, derived once from a <see cref="ModelSpec"/>.</summary>
+    internal sealed class ModelPlan
+    {
+        public ModelPlan(ModelSpec spec)
+        {
+            Spec = spec;
+            Slots = ParameterLayout.Slots(spec);
+            Total = (int)ParameterLayout.Count(spec);
+            var used = new HashSet<string>();
+            string Unique(string name)
+            {
+                string id = Pascal(name);
+                string candidate = id;
+                for (int i = 2; !used.Add(candidate); i++) candidate = id + i.ToString(CultureInfo.InvariantCulture);
+                return candidate;
+            }
+
+            EmbeddingId = spec.Input.Kind == InputKind.Embedding ? Unique(spec.Input.Name) : "";
+            RecurrentIds = new string[spec.Recurrent.Count];
+            for (int i = 0; i < RecurrentIds.Length; i++) RecurrentIds[i] = Unique(spec.Recurrent[i].Name);
+            DenseIds = new string[spec.Dense.Count];
+            for (int i = 0; i < DenseIds.Length; i++) DenseIds[i] = Unique(spec.Dense[i].Name);
+        }
+
+        public ModelSpec Spec { get; }
+
+        public List<TensorSlot> Slots { get; }
+
+        public int Total { get; }
+
+        public string EmbeddingId { get; }
+
+        public string[] RecurrentIds { get; }
+
+        public string[] DenseIds { get; }
+
+        public bool Tokens => Spec.Input.Kind != InputKind.Features;
+
+        public bool Sequence => Spec.Returns == ReturnsKind.Sequence;
+
+        public bool Bidirectional
+        {
+            get
+            {
+                foreach (var r in Spec.Recurrent) if (r.Bidirectional) return true;
+                return false;
+            }
+        }
+
+        /// <summary>Features the dense stack reads.</summary>
+        public int Features => Spec.Recurrent[Spec.Recurrent.Count - 1].Output;
+
+        public int Outputs => Spec.Head.Units;
+
+        /// <summary>Whether backward must produce the gradient of the first recurrent input.</summary>
+        public bool NeedsInputGradient => Spec.Input.Kind != InputKind.OneHot;
+
+        public int Offset(string tensor)
+        {
+            foreach (var slot in Slots) if (slot.Name == tensor) return (int)slot.Offset;
+            return -1;
+        }
+
+        public int RecurrentOffset(int index) => Offset(Spec.Recurrent[index].Name + ".weight_ih_l0");
+
+        public int RecurrentCount(int index)
+        {
+            var r = Spec.Recurrent[index];
+            int count = 0;
+            for (int l = 0; l < r.Layers; l++) count += r.Directions * r.Gates * r.Hidden * (r.LayerInput(l) + r.Hidden + 2);
+            return count;
+        }
+
+        public int DenseOffset(int index) => Offset(Spec.Dense[index].Name + ".weight");
+
+        public static string Pascal(string name)
+        {
+            var sb = new StringBuilder();
+            bool upper = true;
+            foreach (char ch in name)
+            {
+                if (ch == '_') { upper = true; continue; }
+                sb.Append(upper ? char.ToUpperInvariant(ch) : ch);
+                upper = false;
+            }
+            if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, 'L');
+            return sb.ToString();
+        }
+
+        public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+        public static string Activation(ActivationKind kind) => "global::Rnn.Activation." + kind;
+    }
+}

@@ -1,0 +1,69 @@
+using Rnn.Generators.Model;
+using static Rnn.Generators.Emitting.ModelPlan;
+
+namespace Rnn.Generators.Emitting
+{
+    /// <summary>Emits streaming inference: Step carries the recurrent state from call to call; ResetState clears it.</summary>
+    internal static class StepEmitter
+    {
+        private const string Layers = "global::Rnn.Layers";
+
+        public static void Emit(SourceWriter w, ModelPlan plan, string s)
+        {
+            var spec = plan.Spec;
+            string signature = plan.Tokens ? "int token" : "global::System.ReadOnlySpan<" + s + "> x";
+            w.Line("/// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>");
+            if (plan.Bidirectional)
+            {
+                w.Open("public void Step(" + signature + ", global::System.Span<" + s + "> y)");
+                w.Line("throw new global::System.NotSupportedException(\"" + spec.ClassName + " has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.\");");
+                w.Close();
+            }
+            else
+            {
+                for (int i = 0; i < spec.Recurrent.Count; i++)
+                    w.Line("private readonly " + s + "[] _s" + i + " = new " + s + "[" + spec.Recurrent[i].Hidden + "];");
+                for (int i = 0; i < spec.Dense.Count; i++)
+                    w.Line("private readonly " + s + "[] _sy" + i + " = new " + s + "[" + spec.Dense[i].Units + "];");
+                if (spec.Input.Kind == InputKind.OneHot)
+                    w.Line("private readonly " + s + "[] _stepOneHot = new " + s + "[Vocabulary];");
+                w.Line();
+                w.Open("public void Step(" + signature + ", global::System.Span<" + s + "> y)");
+                switch (spec.Input.Kind)
+                {
+                    case InputKind.Embedding:
+                        w.Line(Layers + ".Guard.Token(token, Vocabulary, nameof(token));");
+                        w.Line("global::System.ReadOnlySpan<" + s + "> x = _parameters.AsSpan(" + plan.EmbeddingId + "Offset + token * " + spec.Input.Dim + ", " + spec.Input.Dim + ");");
+                        break;
+                    case InputKind.OneHot:
+                        w.Line(Layers + ".Guard.Token(token, Vocabulary, nameof(token));");
+                        w.Line("global::System.Array.Clear(_stepOneHot);");
+                        w.Line("_stepOneHot[token] = 1;");
+                        w.Line("global::System.ReadOnlySpan<" + s + "> x = _stepOneHot;");
+                        break;
+                    default:
+                        w.Line(Layers + ".Guard.Size(x.Length, InputSize, nameof(x), \"[InputSize]\");");
+                        break;
+                }
+                w.Line(Layers + ".Guard.Size(y.Length, OutputSize, nameof(y), \"[OutputSize]\");");
+                for (int i = 0; i < spec.Recurrent.Count; i++)
+                    w.Line("_" + MemberEmitter.Camel(plan.RecurrentIds[i]) + ".Step(_parameters, " + (i == 0 ? "x" : "_s" + (i - 1)) + ", _s" + i + ");");
+                int last = spec.Dense.Count - 1;
+                for (int i = 0; i <= last; i++)
+                {
+                    var d = spec.Dense[i];
+                    w.Line(Layers + ".DenseLayer.Forward<" + s + ">(_parameters, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
+                        + Activation(i == last ? ActivationKind.Linear : d.Activation) + ", " + (i == 0 ? "_s" + (spec.Recurrent.Count - 1) : "_sy" + (i - 1)) + ", 1, _sy" + i + ");");
+                }
+                w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(spec.Head.Activation) + ", _sy" + last + ", y, 1, 1, OutputSize, default);");
+                w.Close();
+            }
+            w.Line();
+            w.Line("/// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>");
+            w.Open("public void ResetState()");
+            for (int i = 0; i < spec.Recurrent.Count; i++) w.Line("_" + MemberEmitter.Camel(plan.RecurrentIds[i]) + ".ResetState();");
+            w.Close();
+            w.Line();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Rnn.Generators.Diagnostics;
+using Rnn.Generators.Emitting;
+using Rnn.Generators.Model;
+using Rnn.Generators.Parsing;
+
+namespace Rnn.Generators
+{
+    /// <summary>
+    /// Turns every <c>[RnnModel]</c> partial class into a recurrent network: parse the attributes into a
+    /// value-equatable <see cref="ModelSpec"/>, then emit one <c>.g.cs</c> per class.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class RnnModelGenerator : IIncrementalGenerator
+    {
+        /// <summary>Tracking name of the parse step, for cacheability tests.</summary>
+        public const string ParseStep = "RnnGen.Parse";
+
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var models = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    "Rnn.RnnModelAttribute",
+                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (ctx, ct) => ModelParser.Parse(ctx, ct))
+                .WithTrackingName(ParseStep);
+
+            context.RegisterSourceOutput(models, static (spc, result) => Emit(spc, result));
+        }
+
+        private static void Emit(SourceProductionContext context, ParseResult result)
+        {
+            foreach (var info in result.Diagnostics)
+                context.ReportDiagnostic(ToDiagnostic(info));
+            if (result.Spec is not { } spec) return;
+
+            string source;
+            try
+            {
+                source = ModelEmitter.Emit(spec);
+            }
+            catch (Exception e)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None,
+                    spec.ClassName, e.GetType().Name + ": " + e.Message));
+                return;
+            }
+            context.AddSource(spec.HintName, source);
+        }
+
+        private static Diagnostic ToDiagnostic(DiagnosticInfo info)
+        {
+            var descriptor = Descriptors.ById(info.Id);
+            var arguments = new object[info.Arguments.Count];
+            for (int i = 0; i < arguments.Length; i++) arguments[i] = info.Arguments[i];
+            return Diagnostic.Create(descriptor, info.Location?.ToLocation() ?? Location.None, arguments);
+        }
+    }
+}
