@@ -17,6 +17,8 @@ namespace Rnn.Generators.Emitting
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // generated members carry their documentation on the attributes");
             w.Line();
+            w.Line("using global::System; // AsSpan");
+            w.Line();
             if (spec.Namespace is not null) w.Open("namespace " + spec.Namespace);
             foreach (var t in spec.ContainingTypes) w.Open("partial " + t.Keyword + " " + t.Name);
 

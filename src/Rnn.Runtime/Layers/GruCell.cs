@@ -1,0 +1,52 @@
+using System;
+using System.Numerics;
+
+namespace Rnn.Layers
+{
+    /// <summary>
+    /// The fused elementwise pass of one GRU step for one sequence (PyTorch's gate order [r|z|n]):
+    /// r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1−z)⊙n + z⊙h,
+    /// where x_· = W_i· x + b_i· and h_· = W_h· h + b_h·.
+    /// </summary>
+    internal static class GruCell
+    {
+        /// <param name="gates">In: x_r, x_z, x_n, [3H]. Out: r, z, n.</param>
+        /// <param name="hh">h_r, h_z, h_n including b_hh, [3H].</param>
+        /// <param name="hn">Out: h_n, kept for backward.</param>
+        public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev, Span<T> h, Span<T> hn, int hidden)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int k = 0; k < hidden; k++)
+            {
+                T r = Scalar<T>.Sigmoid(gates[k] + hh[k]);
+                T z = Scalar<T>.Sigmoid(gates[hidden + k] + hh[hidden + k]);
+                T hnk = hh[2 * hidden + k];
+                T n = T.Tanh(gates[2 * hidden + k] + r * hnk);
+                gates[k] = r; gates[hidden + k] = z; gates[2 * hidden + k] = n;
+                hn[k] = hnk;
+                h[k] = (T.One - z) * n + z * hPrev[k];
+            }
+        }
+
+        /// <summary>
+        /// Backward of one step. Writes the gradients of the input-side sums (dX = [dr, dz, dn]), of the
+        /// hidden-side sums (dH = [dr, dz, dn⊙r]) and the direct part of dh_prev (dh⊙z).
+        /// </summary>
+        public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> hn, ReadOnlySpan<T> hPrev,
+            ReadOnlySpan<T> dh, Span<T> dX, Span<T> dH, Span<T> dhPrevDirect, int hidden)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int k = 0; k < hidden; k++)
+            {
+                T r = gates[k], z = gates[hidden + k], n = gates[2 * hidden + k];
+                T dhk = dh[k];
+                T dn = dhk * (T.One - z) * (T.One - n * n);
+                T dz = dhk * (hPrev[k] - n) * z * (T.One - z);
+                T dr = dn * hn[k] * r * (T.One - r);
+                dX[k] = dr; dX[hidden + k] = dz; dX[2 * hidden + k] = dn;
+                dH[k] = dr; dH[hidden + k] = dz; dH[2 * hidden + k] = dn * r;
+                dhPrevDirect[k] = dhk * z;
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Numerics;
+
+namespace Rnn.Layers
+{
+    /// <summary>
+    /// The fused elementwise pass of one LSTM step for one sequence (PyTorch's gate order [i|f|g|o]):
+    /// i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c').
+    /// </summary>
+    internal static class LstmCell
+    {
+        /// <param name="gates">In: the pre-activation sums W_ih x + b_ih + W_hh h + b_hh, [4H]. Out: i, f, g, o.</param>
+        public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var i = gates.Slice(0, hidden);
+            var f = gates.Slice(hidden, hidden);
+            var g = gates.Slice(2 * hidden, hidden);
+            var o = gates.Slice(3 * hidden, hidden);
+            for (int k = 0; k < hidden; k++)
+            {
+                T ik = Scalar<T>.Sigmoid(i[k]);
+                T fk = Scalar<T>.Sigmoid(f[k]);
+                T gk = T.Tanh(g[k]);
+                T ok = Scalar<T>.Sigmoid(o[k]);
+                i[k] = ik; f[k] = fk; g[k] = gk; o[k] = ok;
+                T ck = fk * cPrev[k] + ik * gk;
+                c[k] = ck;
+                h[k] = ok * T.Tanh(ck);
+            }
+        }
+
+        /// <summary>Backward of one step: from dh (total gradient of h') and dc (gradient of c' from the next step) to the pre-activation gradients; dc becomes dc_prev.</summary>
+        public static void Backward<T>(ReadOnlySpan<T> gates, ReadOnlySpan<T> cPrev, ReadOnlySpan<T> c,
+            ReadOnlySpan<T> dh, Span<T> dc, Span<T> dGates, int hidden)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int k = 0; k < hidden; k++)
+            {
+                T ik = gates[k], fk = gates[hidden + k], gk = gates[2 * hidden + k], ok = gates[3 * hidden + k];
+                T tc = T.Tanh(c[k]);
+                T dck = dc[k] + dh[k] * ok * (T.One - tc * tc);
+                dGates[k] = dck * gk * ik * (T.One - ik);
+                dGates[hidden + k] = dck * cPrev[k] * fk * (T.One - fk);
+                dGates[2 * hidden + k] = dck * ik * (T.One - gk * gk);
+                dGates[3 * hidden + k] = dh[k] * tc * ok * (T.One - ok);
+                dc[k] = dck * fk;
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System;
+using System.Numerics;
+
+namespace Rnn.Layers
+{
+    /// <summary>
+    /// A recurrent module as PyTorch's nn.RNN/LSTM/GRU: <c>layers</c> stacked layers of one or two
+    /// directions. Layer k &gt; 0 reads [forward ‖ reverse] of layer k−1; the top layer's directions are
+    /// merged as Keras' Bidirectional merge_mode says (concat, sum, mul, average).
+    /// </summary>
+    /// <remarks>Parameters are read from one flat block starting at the offset given, in PyTorch's state_dict order.</remarks>
+    public sealed class RecurrentBlock<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly RecurrentDirection<T>[] _cells;   // [layer·D + d]
+        private readonly int _input, _hidden, _layers, _directions;
+        private readonly Merge _merge;
+        private readonly T[][] _between;    // outputs of layer l < L−1, [N, D·H]
+        private readonly T[][] _dBetween;   // their gradients
+        private readonly T[][] _dTop;       // per direction: gradient of the top layer's outputs [N, H]
+        private readonly T[][] _dFinal;     // per direction: gradient of the final state [B, H]
+        private T[] _mergeScratch = Array.Empty<T>();
+        private readonly T[] _stepBuffer;
+        private int _steps, _batch;
+
+        /// <summary>Creates the module; its parameters start at <paramref name="parameterOffset"/> in the model's block.</summary>
+        public RecurrentBlock(CellType cell, int input, int hidden, int layers, int directions, Merge merge, int parameterOffset)
+        {
+            if (directions is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(directions), directions, "directions must be 1 or 2");
+            _input = input;
+            _hidden = hidden;
+            _layers = layers;
+            _directions = directions;
+            _merge = merge;
+            _cells = new RecurrentDirection<T>[layers * directions];
+            int offset = parameterOffset;
+            for (int l = 0; l < layers; l++)
+            {
+                for (int d = 0; d < directions; d++)
+                {
+                    var c = new RecurrentDirection<T>(cell, l == 0 ? input : directions * hidden, hidden, d == 1, offset);
+                    _cells[l * directions + d] = c;
+                    offset += c.ParameterCount;
+                }
+            }
+            ParameterCount = offset - parameterOffset;
+            _between = new T[Math.Max(layers - 1, 0)][];
+            _dBetween = new T[Math.Max(layers - 1, 0)][];
+            for (int l = 0; l < _between.Length; l++) { _between[l] = Array.Empty<T>(); _dBetween[l] = Array.Empty<T>(); }
+            _dTop = new T[directions][];
+            _dFinal = new T[directions][];
+            for (int d = 0; d < directions; d++) { _dTop[d] = Array.Empty<T>(); _dFinal[d] = Array.Empty<T>(); }
+            _stepBuffer = new T[hidden];
+        }
+
+        /// <summary>Number of parameters of the module.</summary>
+        public int ParameterCount { get; }
+
+        /// <summary>Features per step of the merged output.</summary>
+        public int OutputSize => _directions == 2 && _merge == Merge.Concat ? 2 * _hidden : _hidden;
+
+        private int Width => _directions * _hidden;
+
+        /// <summary>Runs the module over x [steps·batch, input] (time-major) and writes the merged outputs [steps·batch, OutputSize], 0 at padding.</summary>
+        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths, Span<T> output)
+        {
+            _steps = steps;
+            _batch = batch;
+            int n = steps * batch;
+            ReadOnlySpan<T> layerInput = x;
+            for (int l = 0; l < _layers; l++)
+            {
+                for (int d = 0; d < _directions; d++) Cell(l, d).Forward(parameters, layerInput, steps, batch, lengths);
+                if (l < _layers - 1)
+                {
+                    Workspace.Ensure(ref _between[l], n * Width);
+                    for (int d = 0; d < _directions; d++) Cell(l, d).CopyOutput(_between[l], Width, d * _hidden);
+                    layerInput = _between[l].AsSpan(0, n * Width);
+                }
+            }
+            MergeRows(output, n, final: false);
+        }
+
+        /// <summary>Writes the merged final states of the top layer [batch, OutputSize] (many-to-one).</summary>
+        public void FinalState(Span<T> final) => MergeRows(final, _batch, final: true);
+
+        private void MergeRows(Span<T> output, int rows, bool final)
+        {
+            int h = _hidden, top = _layers - 1;
+            if (_directions == 1 || _merge == Merge.Concat)
+            {
+                for (int d = 0; d < _directions; d++)
+                {
+                    if (final) CopyStrided(Cell(top, d).FinalState, output, rows, Width, d * h);
+                    else Cell(top, d).CopyOutput(output, Width, d * h);
+                }
+                return;
+            }
+            // Sum, mul, average: both directions to a scratch [rows, 2H], then combine.
+            Workspace.Ensure(ref _mergeScratch, rows * 2 * h);
+            var scratch = _mergeScratch.AsSpan(0, rows * 2 * h);
+            for (int d = 0; d < 2; d++)
+            {
+                if (final) CopyStrided(Cell(top, d).FinalState, scratch, rows, 2 * h, d * h);
+                else Cell(top, d).CopyOutput(scratch, 2 * h, d * h);
+            }
+            T half = T.One / (T.One + T.One);
+            for (int r = 0; r < rows; r++)
+            {
+                var f = scratch.Slice(r * 2 * h, h);
+                var b = scratch.Slice(r * 2 * h + h, h);
+                var o = output.Slice(r * h, h);
+                for (int k = 0; k < h; k++)
+                {
+                    o[k] = _merge switch
+                    {
+                        Merge.Sum => f[k] + b[k],
+                        Merge.Mul => f[k] * b[k],
+                        _ => (f[k] + b[k]) * half,
+                    };
+                }
+            }
+        }
+
+        /// <summary>
+        /// Backpropagation through time after <see cref="Forward"/> on the same x. dOutput: gradient of the merged
+        /// outputs (empty for none); dFinal: gradient of the merged final states (empty for none). Adds into the
+        /// gradients; writes dx [steps·batch, input] when it is not empty.
+        /// </summary>
+        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
+            ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinal, Span<T> dx)
+        {
+            int n = _steps * _batch, h = _hidden, top = _layers - 1;
+            SplitGradient(dOutput, n, _dTop, final: false);
+            SplitGradient(dFinal, _batch, _dFinal, final: true);
+            for (int l = top; l >= 0; l--)
+            {
+                ReadOnlySpan<T> layerInput = l == 0 ? x : _between[l - 1].AsSpan(0, n * Width);
+                Span<T> dInput;
+                if (l == 0) dInput = dx;
+                else
+                {
+                    Workspace.Ensure(ref _dBetween[l - 1], n * Width);
+                    dInput = _dBetween[l - 1].AsSpan(0, n * Width);
+                }
+                if (!dInput.IsEmpty) dInput.Slice(0, n * (l == 0 ? _input : Width)).Clear();
+                for (int d = 0; d < _directions; d++)
+                {
+                    if (l == top)
+                    {
+                        Cell(l, d).Backward(parameters, gradients, layerInput,
+                            dOutput.IsEmpty ? default : _dTop[d].AsSpan(0, n * h), h, 0,
+                            dFinal.IsEmpty ? default : _dFinal[d].AsSpan(0, _batch * h), dInput);
+                    }
+                    else
+                    {
+                        Cell(l, d).Backward(parameters, gradients, layerInput,
+                            _dBetween[l].AsSpan(0, n * Width), Width, d * h, default, dInput);
+                    }
+                }
+            }
+        }
+
+        /// <summary>From the gradient of merged rows to each direction's own gradient [rows, H].</summary>
+        private void SplitGradient(ReadOnlySpan<T> merged, int rows, T[][] perDirection, bool final)
+        {
+            if (merged.IsEmpty) return;
+            int h = _hidden, top = _layers - 1;
+            T half = T.One / (T.One + T.One);
+            Span<T> other = default;
+            if (_merge == Merge.Mul && _directions == 2)
+            {
+                Workspace.Ensure(ref _mergeScratch, rows * 2 * h);
+                other = _mergeScratch.AsSpan(0, rows * 2 * h);
+                for (int d = 0; d < 2; d++)
+                {
+                    if (final) CopyStrided(Cell(top, d).FinalState, other, rows, 2 * h, d * h);
+                    else Cell(top, d).CopyOutput(other, 2 * h, d * h);
+                }
+            }
+            for (int d = 0; d < _directions; d++)
+            {
+                Workspace.Ensure(ref perDirection[d], rows * h);
+                var dst = perDirection[d].AsSpan(0, rows * h);
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int k = 0; k < h; k++)
+                    {
+                        dst[r * h + k] = _directions == 1 || _merge == Merge.Concat ? merged[r * Width + d * h + k]
+                            : _merge == Merge.Sum ? merged[r * h + k]
+                            : _merge == Merge.Average ? merged[r * h + k] * half
+                            : merged[r * h + k] * other[r * 2 * h + (1 - d) * h + k];
+                    }
+                }
+            }
+        }
+
+        /// <summary>Streaming inference: one step of one sequence through every layer (unidirectional modules only).</summary>
+        public void Step(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, Span<T> y)
+        {
+            if (_directions != 1)
+                throw new NotSupportedException("A bidirectional layer needs the whole sequence: use Forward instead of Step.");
+            ReadOnlySpan<T> input = x;
+            for (int l = 0; l < _layers; l++)
+            {
+                var output = l == _layers - 1 ? y : _stepBuffer;
+                _cells[l].Step(parameters, input, output);
+                input = _stepBuffer;
+            }
+        }
+
+        /// <summary>Clears the streaming state of every layer.</summary>
+        public void ResetState()
+        {
+            foreach (var c in _cells) c.ResetState();
+        }
+
+        private RecurrentDirection<T> Cell(int layer, int direction) => _cells[layer * _directions + direction];
+
+        private static void CopyStrided(ReadOnlySpan<T> src, Span<T> dst, int rows, int stride, int offset)
+        {
+            int w = src.Length / Math.Max(rows, 1);
+            for (int r = 0; r < rows; r++) src.Slice(r * w, w).CopyTo(dst.Slice(r * stride + offset, w));
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using System;
+using System.Numerics;
+using Rnn.Kernels;
+
+namespace Rnn.Layers
+{
+    /// <summary>
+    /// One direction of one layer of a recurrent module, run GEMM-shaped as cuDNN does: the input
+    /// projection X·W_ihᵀ for every step is one GEMM before the recurrence; each step is one
+    /// [B×H]·[H×gH] GEMM followed by one fused elementwise pass; backward accumulates the weight
+    /// gradients with one GEMM each over all steps.
+    /// </summary>
+    /// <remarks>
+    /// Sequences are time-major inside: row t·B + b is step t of sequence b. States live in T+1 blocks of
+    /// B rows: for the forward direction block 0 is the initial state and block t+1 the state after step t;
+    /// for the reverse direction block T is the initial state and block t the state after step t. A step at or
+    /// after a sequence's length carries the state unchanged and outputs 0, so the forward direction ends
+    /// on the last valid step and the reverse direction starts there.
+    /// </remarks>
+    internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly CellType _cell;
+        private readonly int _input, _hidden, _width;
+        private readonly bool _reverse;
+        private readonly int _wih, _whh, _bih, _bhh;
+
+        private T[] _gates = Array.Empty<T>();   // [N, gH] input projection, then the gate activations
+        private T[] _hn = Array.Empty<T>();      // GRU: [N, H] W_hn h + b_hn
+        private T[] _h = Array.Empty<T>();       // [(T+1)·B, H]
+        private T[] _c = Array.Empty<T>();       // LSTM: [(T+1)·B, H]
+        private T[] _hh = Array.Empty<T>();      // [B, gH] W_hh h (+ b_hh for GRU)
+        private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
+        private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
+        private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
+        private int _steps, _batch;
+        private int[] _lengths = Array.Empty<int>();
+
+        // Streaming state (batch 1).
+        private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn;
+
+        public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset)
+        {
+            _cell = cell;
+            _input = input;
+            _hidden = hidden;
+            _width = cell.Gates() * hidden;
+            _reverse = reverse;
+            _wih = parameterOffset;
+            _whh = _wih + _width * input;
+            _bih = _whh + _width * hidden;
+            _bhh = _bih + _width;
+            _stateH = new T[hidden];
+            _stateC = new T[cell == CellType.Lstm ? hidden : 0];
+            _stepGates = new T[_width];
+            _stepHh = new T[_width];
+            _stepHn = new T[cell == CellType.Gru ? hidden : 0];
+        }
+
+        /// <summary>Parameters of this direction: weight_ih, weight_hh, bias_ih, bias_hh.</summary>
+        public int ParameterCount => _width * (_input + _hidden + 2);
+
+        private bool Valid(int t, int b) => t < _lengths[b];
+
+        /// <summary>Runs the direction over x [steps·batch, input] (time-major).</summary>
+        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths)
+        {
+            int n = steps * batch, h = _hidden, g = _width;
+            _steps = steps;
+            _batch = batch;
+            Workspace.Ensure(ref _lengths, batch);
+            for (int b = 0; b < batch; b++) _lengths[b] = lengths.IsEmpty ? steps : lengths[b];
+            Workspace.Ensure(ref _gates, n * g);
+            Workspace.Ensure(ref _h, (n + batch) * h);
+            Workspace.Ensure(ref _hh, batch * g);
+            if (_cell == CellType.Lstm) Workspace.Ensure(ref _c, (n + batch) * h);
+            if (_cell == CellType.Gru) Workspace.Ensure(ref _hn, n * h);
+
+            var wih = parameters.Slice(_wih, g * _input);
+            var whh = parameters.Slice(_whh, g * h);
+            var bih = parameters.Slice(_bih, g);
+            var bhh = parameters.Slice(_bhh, g);
+
+            // Input projection for all steps at once: G = X·W_ihᵀ + b_ih (+ b_hh, except GRU's which stays apart for r⊙(W_hn h + b_hn)).
+            var gates = _gates.AsSpan(0, n * g);
+            Gemm.MatMulTransB(x, wih, gates, n, g, _input, accumulate: false);
+            Rows.AddBias(gates, bih, n, g);
+            if (_cell != CellType.Gru) Rows.AddBias(gates, bhh, n, g);
+
+            int initial = _reverse ? steps : 0;
+            _h.AsSpan(initial * batch * h, batch * h).Clear();
+            if (_cell == CellType.Lstm) _c.AsSpan(initial * batch * h, batch * h).Clear();
+
+            for (int s = 0; s < steps; s++)
+            {
+                int t = _reverse ? steps - 1 - s : s;
+                int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
+                var hh = _hh.AsSpan(0, batch * g);
+                Gemm.MatMulTransB(_h.AsSpan(prev * h, batch * h), whh, hh, batch, g, h, accumulate: false);
+                if (_cell == CellType.Gru) Rows.AddBias(hh, bhh, batch, g);
+                for (int b = 0; b < batch; b++)
+                {
+                    var hPrev = _h.AsSpan((prev + b) * h, h);
+                    var hOut = _h.AsSpan((cur + b) * h, h);
+                    if (!Valid(t, b))
+                    {
+                        hPrev.CopyTo(hOut);
+                        if (_cell == CellType.Lstm) _c.AsSpan((prev + b) * h, h).CopyTo(_c.AsSpan((cur + b) * h, h));
+                        continue;
+                    }
+                    int row = t * batch + b;
+                    var gate = gates.Slice(row * g, g);
+                    var hhRow = hh.Slice(b * g, g);
+                    switch (_cell)
+                    {
+                        case CellType.Lstm:
+                            Add(gate, hhRow);
+                            LstmCell.Forward(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), hOut, h);
+                            break;
+                        case CellType.Gru:
+                            GruCell.Forward(gate, hhRow, hPrev, hOut, _hn.AsSpan(row * h, h), h);
+                            break;
+                        default:
+                            Add(gate, hhRow);
+                            SimpleRnnCell.Forward(gate, hOut, _cell == CellType.RnnRelu, h);
+                            break;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Writes the outputs h_t into dst rows (stride, offset), 0 at padding.</summary>
+        public void CopyOutput(Span<T> dst, int stride, int offset)
+        {
+            int h = _hidden, batch = _batch;
+            for (int t = 0; t < _steps; t++)
+            {
+                int cur = (_reverse ? t : t + 1) * batch;
+                for (int b = 0; b < batch; b++)
+                {
+                    var target = dst.Slice((t * batch + b) * stride + offset, h);
+                    if (Valid(t, b)) _h.AsSpan((cur + b) * h, h).CopyTo(target);
+                    else target.Clear();
+                }
+            }
+        }
+
+        /// <summary>The final state [B, H]: after the last valid step (forward) or after step 0 (reverse).</summary>
+        public ReadOnlySpan<T> FinalState => _h.AsSpan((_reverse ? 0 : _steps) * _batch * _hidden, _batch * _hidden);
+
+        /// <summary>
+        /// Backpropagation through time. dOut holds d loss / d output rows (stride, offset; empty for none),
+        /// dFinal d loss / d final state [B, H] (empty for none). Adds into the parameter gradients and into dx
+        /// [steps·batch, input] when dx is not empty.
+        /// </summary>
+        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
+            ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal, Span<T> dx)
+        {
+            int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width;
+            bool gru = _cell == CellType.Gru;
+            Workspace.Ensure(ref _dGates, n * g);
+            if (gru) Workspace.Ensure(ref _dHidden, n * g);
+            Workspace.Ensure(ref _dh, batch * h);
+            Workspace.Ensure(ref _dc, batch * h);
+            Workspace.Ensure(ref _dhPrev, batch * h);
+            Workspace.Ensure(ref _dhDirect, batch * h);
+            var dGates = _dGates.AsSpan(0, n * g);
+            var dHidden = gru ? _dHidden.AsSpan(0, n * g) : dGates;
+            var dh = _dh.AsSpan(0, batch * h);
+            var dc = _dc.AsSpan(0, batch * h);
+            if (dFinal.IsEmpty) dh.Clear(); else dFinal.Slice(0, batch * h).CopyTo(dh);
+            dc.Clear();
+
+            var whh = parameters.Slice(_whh, g * h);
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = _reverse ? steps - 1 - s : s;
+                int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
+                for (int b = 0; b < batch; b++)
+                {
+                    int row = t * batch + b;
+                    var dGate = dGates.Slice(row * g, g);
+                    if (!Valid(t, b))
+                    {
+                        dGate.Clear();
+                        if (gru) dHidden.Slice(row * g, g).Clear();
+                        continue;
+                    }
+                    var dhRow = dh.Slice(b * h, h);
+                    if (!dOut.IsEmpty) Add(dhRow, dOut.Slice(row * dOutStride + dOutOffset, h));
+                    var gate = _gates.AsSpan(row * g, g);
+                    switch (_cell)
+                    {
+                        case CellType.Lstm:
+                            LstmCell.Backward<T>(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), dhRow, dc.Slice(b * h, h), dGate, h);
+                            break;
+                        case CellType.Gru:
+                            GruCell.Backward<T>(gate, _hn.AsSpan(row * h, h), _h.AsSpan((prev + b) * h, h), dhRow, dGate,
+                                dHidden.Slice(row * g, g), _dhDirect.AsSpan(b * h, h), h);
+                            break;
+                        default:
+                            SimpleRnnCell.Backward<T>(gate, dhRow, dGate, _cell == CellType.RnnRelu, h);
+                            break;
+                    }
+                }
+                // dh_prev = dH_t · W_hh (+ dh⊙z for GRU); padded sequences carry dh unchanged.
+                var dhPrev = _dhPrev.AsSpan(0, batch * h);
+                Gemm.MatMul(dHidden.Slice(t * batch * g, batch * g), whh, dhPrev, batch, h, g, accumulate: false);
+                for (int b = 0; b < batch; b++)
+                {
+                    if (!Valid(t, b)) continue;
+                    var dst = dh.Slice(b * h, h);
+                    dhPrev.Slice(b * h, h).CopyTo(dst);
+                    if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
+                }
+            }
+
+            // Weight gradients over all steps at once.
+            var gWih = gradients.Slice(_wih, g * _input);
+            var gWhh = gradients.Slice(_whh, g * h);
+            Gemm.MatMulTransA(dGates, x, gWih, g, _input, n, accumulate: true);
+            var hPrevRows = _h.AsSpan((_reverse ? batch : 0) * h, n * h);
+            Gemm.MatMulTransA(dHidden, hPrevRows, gWhh, g, h, n, accumulate: true);
+            Rows.SumColumns<T>(dGates, gradients.Slice(_bih, g), n, g);
+            Rows.SumColumns<T>(dHidden, gradients.Slice(_bhh, g), n, g);
+            if (!dx.IsEmpty)
+                Gemm.MatMul(dGates, parameters.Slice(_wih, g * _input), dx, n, _input, g, accumulate: true);
+        }
+
+        /// <summary>Streaming: one step for one sequence, the state carried from call to call. Writes h' into y [H].</summary>
+        public void Step(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, Span<T> y)
+        {
+            int h = _hidden, g = _width;
+            var gate = _stepGates.AsSpan();
+            var hh = _stepHh.AsSpan();
+            Gemm.MatMulTransB(x, parameters.Slice(_wih, g * _input), gate, 1, g, _input, accumulate: false);
+            Add(gate, parameters.Slice(_bih, g));
+            Gemm.MatMulTransB(_stateH, parameters.Slice(_whh, g * h), hh, 1, g, h, accumulate: false);
+            Add(hh, parameters.Slice(_bhh, g));
+            switch (_cell)
+            {
+                case CellType.Lstm:
+                    Add(gate, hh);
+                    LstmCell.Forward(gate, _stateC, _stateC, _stateH, h);
+                    break;
+                case CellType.Gru:
+                    GruCell.Forward(gate, hh, _stateH, _stateH, _stepHn, h);
+                    break;
+                default:
+                    Add(gate, hh);
+                    SimpleRnnCell.Forward(gate, _stateH, _cell == CellType.RnnRelu, h);
+                    break;
+            }
+            _stateH.AsSpan().CopyTo(y);
+        }
+
+        /// <summary>Clears the streaming state.</summary>
+        public void ResetState()
+        {
+            Array.Clear(_stateH);
+            Array.Clear(_stateC);
+        }
+
+        private static void Add(Span<T> dst, ReadOnlySpan<T> src)
+        {
+            for (int k = 0; k < dst.Length; k++) dst[k] += src[k];
+        }
+    }
+}
