@@ -1,11 +1,14 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Kernels
 {
     /// <summary>
-    /// Elementwise activations, vectorised through <see cref="TensorPrimitives"/>. Each reads <c>x</c> and writes
+    /// Elementwise activations. The float path is vectorised (<see cref="FloatMath"/>, accurate to a few ulps); double
+    /// uses the exact scalar library functions. Each reads <c>x</c> and writes
     /// the leading <c>x.Length</c> elements of <c>y</c>; <c>x</c> and <c>y</c> may be the same span (in place) but must
     /// not otherwise overlap.
     /// </summary>
@@ -20,9 +23,9 @@ namespace Rnn.Kernels
         {
             KernelChecks.SameLength(x.Length, y.Length, nameof(y));
             Span<T> dst = y.Slice(0, x.Length);
-            if (KernelOptions.UseSimd)
+            if (typeof(T) == typeof(float) && UseFloatVectors)
             {
-                TensorPrimitives.Sigmoid(x, dst);
+                Apply<SigmoidOp>(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(dst));
                 return;
             }
 
@@ -41,9 +44,9 @@ namespace Rnn.Kernels
         {
             KernelChecks.SameLength(x.Length, y.Length, nameof(y));
             Span<T> dst = y.Slice(0, x.Length);
-            if (KernelOptions.UseSimd)
+            if (typeof(T) == typeof(float) && UseFloatVectors)
             {
-                TensorPrimitives.Tanh(x, dst);
+                Apply<TanhOp>(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(dst));
                 return;
             }
 
@@ -62,10 +65,15 @@ namespace Rnn.Kernels
         {
             KernelChecks.SameLength(x.Length, y.Length, nameof(y));
             Span<T> dst = y.Slice(0, x.Length);
+            if (KernelOptions.UseSimd && x.Length != 0)
+            {
+                TensorPrimitives.Max(x, T.Zero, dst);
+                return;
+            }
+
             for (int i = 0; i < x.Length; i++)
             {
-                T v = x[i];
-                dst[i] = v > T.Zero ? v : T.Zero;
+                dst[i] = T.Max(x[i], T.Zero);
             }
         }
 
@@ -83,33 +91,120 @@ namespace Rnn.Kernels
             KernelChecks.Dimension(columns, nameof(columns));
             KernelChecks.Length(x.Length, (long)rows * columns, nameof(x));
             KernelChecks.Length(y.Length, (long)rows * columns, nameof(y));
+            if (columns == 0)
+            {
+                return;
+            }
+
+            bool floatVectors = typeof(T) == typeof(float) && UseFloatVectors;
+            bool simd = KernelOptions.UseSimd;
             for (int r = 0; r < rows; r++)
             {
                 ReadOnlySpan<T> src = x.Slice(r * columns, columns);
                 Span<T> dst = y.Slice(r * columns, columns);
-                T max = T.NegativeInfinity;
+                if (floatVectors)
+                {
+                    float max = TensorPrimitives.Max(MemoryMarshal.Cast<T, float>(src));
+                    Span<float> d = MemoryMarshal.Cast<T, float>(dst);
+                    TensorPrimitives.Subtract(MemoryMarshal.Cast<T, float>(src), max, d);
+                    Apply<ExpOp>(d, d);
+                    float sum = TensorPrimitives.Sum<float>(d);
+                    TensorPrimitives.Multiply(d, 1f / sum, d);
+                    continue;
+                }
+
+                T rowMax = T.NegativeInfinity;
                 for (int j = 0; j < src.Length; j++)
                 {
-                    if (src[j] > max)
+                    rowMax = T.Max(rowMax, src[j]);
+                }
+
+                T total = T.Zero;
+                for (int j = 0; j < src.Length; j++)
+                {
+                    T e = T.Exp(src[j] - rowMax);
+                    dst[j] = e;
+                    total += e;
+                }
+
+                T inverse = T.One / total;
+                if (simd)
+                {
+                    TensorPrimitives.Multiply(dst, inverse, dst);
+                }
+                else
+                {
+                    for (int j = 0; j < dst.Length; j++)
                     {
-                        max = src[j];
+                        dst[j] *= inverse;
                     }
                 }
-
-                T sum = T.Zero;
-                for (int j = 0; j < src.Length; j++)
-                {
-                    T e = T.Exp(src[j] - max);
-                    dst[j] = e;
-                    sum += e;
-                }
-
-                T inv = T.One / sum;
-                for (int j = 0; j < dst.Length; j++)
-                {
-                    dst[j] *= inv;
-                }
             }
+        }
+
+        private static bool UseFloatVectors => KernelOptions.UseSimd && Vector.IsHardwareAccelerated;
+
+        /// <summary>
+        /// Applies a vector operation to every element. The last, possibly overlapping, vector is loaded before anything
+        /// is stored, so in-place use is safe, and every element goes through the same vector code wherever it sits.
+        /// </summary>
+        private static void Apply<TOp>(ReadOnlySpan<float> x, Span<float> y)
+            where TOp : struct, IFloatVectorOp
+        {
+            int length = x.Length;
+            int width = Vector<float>.Count;
+            if (length == 0)
+            {
+                return;
+            }
+
+            if (length < width)
+            {
+                Span<float> scratch = stackalloc float[Vector<float>.Count];
+                scratch.Clear();
+                x.CopyTo(scratch);
+                TOp.Invoke(new Vector<float>(scratch)).CopyTo(scratch);
+                scratch.Slice(0, length).CopyTo(y);
+                return;
+            }
+
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            Vector<float> last = TOp.Invoke(Load(ref xs, length - width));
+            for (int i = 0; i + width <= length; i += width)
+            {
+                Store(TOp.Invoke(Load(ref xs, i)), ref ys, i);
+            }
+
+            Store(last, ref ys, length - width);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<float> Load(ref float source, int offset) =>
+            Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref source, offset)));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store(Vector<float> value, ref float destination, int offset) =>
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref destination, offset)), value);
+
+        private interface IFloatVectorOp
+        {
+            static abstract Vector<float> Invoke(Vector<float> x);
+        }
+
+        private readonly struct SigmoidOp : IFloatVectorOp
+        {
+            public static Vector<float> Invoke(Vector<float> x) => FloatMath.Sigmoid(x);
+        }
+
+        private readonly struct TanhOp : IFloatVectorOp
+        {
+            public static Vector<float> Invoke(Vector<float> x) => FloatMath.Tanh(x);
+        }
+
+        private readonly struct ExpOp : IFloatVectorOp
+        {
+            public static Vector<float> Invoke(Vector<float> x) => FloatMath.Exp(x);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Kernels
 {
@@ -28,22 +29,23 @@ namespace Rnn.Kernels
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             Validate(a.Length, b.Length, c.Length, m, n, k);
-            for (int i = 0; i < m; i++)
+            if (KernelOptions.UseSimd)
             {
-                ReadOnlySpan<T> aRow = a.Slice(i * k, k);
-                Span<T> cRow = c.Slice(i * n, n);
-                for (int j = 0; j < n; j++)
+                if (typeof(T) == typeof(float) && GemmFloat.IsSupported)
                 {
-                    ReadOnlySpan<T> bRow = b.Slice(j * k, k);
-                    T sum = T.Zero;
-                    for (int p = 0; p < k; p++)
-                    {
-                        sum += aRow[p] * bRow[p];
-                    }
+                    GemmFloat.MatMulTransB(
+                        MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, n, k, accumulate);
+                    return;
+                }
 
-                    cRow[j] = accumulate ? cRow[j] + sum : sum;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    GemmVectorized.MatMulTransB(a, b, c, m, n, k, accumulate);
+                    return;
                 }
             }
+
+            GemmScalar.MatMulTransB(a, b, c, m, n, k, accumulate);
         }
 
         /// <summary>C[m,n] (+)= A[m,k] · B[k,n].</summary>
@@ -60,24 +62,23 @@ namespace Rnn.Kernels
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             Validate(a.Length, b.Length, c.Length, m, n, k);
-            for (int i = 0; i < m; i++)
+            if (KernelOptions.UseSimd)
             {
-                Span<T> cRow = c.Slice(i * n, n);
-                if (!accumulate)
+                if (typeof(T) == typeof(float) && GemmFloat.IsSupported)
                 {
-                    cRow.Clear();
+                    GemmFloat.MatMul(
+                        MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, n, k, accumulate);
+                    return;
                 }
 
-                for (int p = 0; p < k; p++)
+                if (Vector.IsHardwareAccelerated)
                 {
-                    T av = a[i * k + p];
-                    ReadOnlySpan<T> bRow = b.Slice(p * n, n);
-                    for (int j = 0; j < n; j++)
-                    {
-                        cRow[j] += av * bRow[j];
-                    }
+                    GemmVectorized.MatMul(a, b, c, m, n, k, accumulate);
+                    return;
                 }
             }
+
+            GemmScalar.MatMul(a, b, c, m, n, k, accumulate);
         }
 
         /// <summary>C[m,n] (+)= A[k,m]ᵀ · B[k,n] (weight gradients: dW[out,in] += dYᵀ[out,rows] · X[rows,in]).</summary>
@@ -94,25 +95,23 @@ namespace Rnn.Kernels
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             Validate(a.Length, b.Length, c.Length, m, n, k);
-            if (!accumulate)
+            if (KernelOptions.UseSimd)
             {
-                c.Slice(0, m * n).Clear();
-            }
-
-            for (int p = 0; p < k; p++)
-            {
-                ReadOnlySpan<T> aRow = a.Slice(p * m, m);
-                ReadOnlySpan<T> bRow = b.Slice(p * n, n);
-                for (int i = 0; i < m; i++)
+                if (typeof(T) == typeof(float) && GemmFloat.IsSupported)
                 {
-                    T av = aRow[i];
-                    Span<T> cRow = c.Slice(i * n, n);
-                    for (int j = 0; j < n; j++)
-                    {
-                        cRow[j] += av * bRow[j];
-                    }
+                    GemmFloat.MatMulTransA(
+                        MemoryMarshal.Cast<T, float>(a), MemoryMarshal.Cast<T, float>(b), MemoryMarshal.Cast<T, float>(c), m, n, k, accumulate);
+                    return;
+                }
+
+                if (Vector.IsHardwareAccelerated)
+                {
+                    GemmVectorized.MatMulTransA(a, b, c, m, n, k, accumulate);
+                    return;
                 }
             }
+
+            GemmScalar.MatMulTransA(a, b, c, m, n, k, accumulate);
         }
 
         /// <summary>Validates dimensions and span lengths for a product of an [m,k] and a [k,n] operand into [m,n].</summary>
