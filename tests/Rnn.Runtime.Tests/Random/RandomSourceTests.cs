@@ -107,7 +107,7 @@ public class RandomSourceTests
     {
         var random = new RandomSource(5);
         var buffer = new float[64];
-        void DrawAll()
+        SteadyState.AssertAllocatesNothing(() =>
         {
             random.NextUInt64();
             random.NextInt(1000);
@@ -116,20 +116,7 @@ public class RandomSourceTests
             random.NextNormal();
             random.FillUniform<float>(buffer, -1f, 1f);
             random.FillNormal<float>(buffer, 0f, 1f);
-        }
-
-        for (int i = 0; i < 100; i++)
-        {
-            DrawAll();
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-        {
-            DrawAll();
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        });
     }
 
     private static T[] Draw<T>(Func<RandomSource, T> next, int count, ulong seed = 42)
