@@ -129,8 +129,12 @@ public abstract class Optimizer : IOptimizer
     /// 0.89999997615814209. PyTorch computes coefficients such as 1 − β₁ and lr / (1 − β₁ᵗ) in double from the
     /// decimal the user wrote, then rounds them to float; starting from this value gives the same floats.
     /// </summary>
-    internal static double AsWritten(float value) =>
-        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    internal static double AsWritten(float value)
+    {
+        Span<char> text = stackalloc char[32];   // allocation-free, so schedules may set LearningRate every step
+        value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture);
+        return double.Parse(text[..length], CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Throws unless <paramref name="value"/> ≥ 0 (NaN fails).</summary>
     internal static void CheckNonNegative(float value, string name)

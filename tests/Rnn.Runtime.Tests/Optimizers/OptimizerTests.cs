@@ -122,7 +122,11 @@ public class OptimizerTests
         var p = new float[100];
         float[] g = Enumerable.Range(0, 100).Select(i => MathF.Sin(i)).ToArray();
         optimizer.Step(p, g);
-        SteadyState.AssertAllocatesNothing(() => optimizer.Step(p, g));
+        SteadyState.AssertAllocatesNothing(() =>
+        {
+            optimizer.LearningRate *= 0.999f;   // as a schedule would
+            optimizer.Step(p, g);
+        });
     }
 
     [Theory]
@@ -197,6 +201,10 @@ public class OptimizerTests
         Assert.Equal(0.9, Optimizer.AsWritten(0.9f));
         Assert.Equal(0.999, Optimizer.AsWritten(0.999f));
         Assert.Equal(1e-3, Optimizer.AsWritten(1e-3f));
+        Assert.Equal(1e-45, Optimizer.AsWritten(float.Epsilon));
+        Assert.Equal(-0.1, Optimizer.AsWritten(-0.1f));
+        Assert.Equal(3.4028235E+38, Optimizer.AsWritten(float.MaxValue));   // the shortest decimal for float.MaxValue
+        Assert.Equal(double.PositiveInfinity, Optimizer.AsWritten(float.PositiveInfinity));
         Assert.NotEqual(0.9, (double)0.9f);
     }
 
