@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -22,11 +23,14 @@ namespace Rnn.Kernels
         /// <summary>Columns of the register tile (two vectors).</summary>
         static abstract int NR { get; }
 
-        /// <summary>Full MR × NR tile.</summary>
-        static abstract void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add);
+        /// <summary>
+        /// An MR × NR tile, of which the first <paramref name="rows"/> (1 … MR) rows are real: missing rows re-read
+        /// the last real row of A and are not stored, so a partial tile runs at full speed.
+        /// </summary>
+        static abstract void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add, int rows);
 
-        /// <summary>One row × NR.</summary>
-        static abstract void Row(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add);
+        /// <summary>One row × 4·NR columns (eight vector accumulators), B read in place with row stride <paramref name="ldb"/>.</summary>
+        static abstract void RowWide(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add);
     }
 
     /// <summary>AVX-512 6 × 32 micro-kernel (12 zmm accumulators).</summary>
@@ -37,16 +41,16 @@ namespace Rnn.Kernels
         public static int NR => 32;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add)
+        public static void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add, int rows)
         {
             Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
             Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
             float* a0 = a;
-            float* a1 = a + rsA;
-            float* a2 = a + 2 * rsA;
-            float* a3 = a + 3 * rsA;
-            float* a4 = a + 4 * rsA;
-            float* a5 = a + 5 * rsA;
+            float* a1 = a + Math.Min(1, rows - 1) * rsA;
+            float* a2 = a + Math.Min(2, rows - 1) * rsA;
+            float* a3 = a + Math.Min(3, rows - 1) * rsA;
+            float* a4 = a + Math.Min(4, rows - 1) * rsA;
+            float* a5 = a + Math.Min(5, rows - 1) * rsA;
             nint off = 0;
             for (int p = 0; p < kc; p++)
             {
@@ -75,28 +79,63 @@ namespace Rnn.Kernels
             }
 
             Store(c, c00, c01, add);
-            Store(c + ldc, c10, c11, add);
-            Store(c + 2 * ldc, c20, c21, add);
-            Store(c + 3 * ldc, c30, c31, add);
-            Store(c + 4 * ldc, c40, c41, add);
-            Store(c + 5 * ldc, c50, c51, add);
+            if (rows == 6)
+            {
+                Store(c + ldc, c10, c11, add);
+                Store(c + 2 * ldc, c20, c21, add);
+                Store(c + 3 * ldc, c30, c31, add);
+                Store(c + 4 * ldc, c40, c41, add);
+                Store(c + 5 * ldc, c50, c51, add);
+                return;
+            }
+
+            if (rows > 1)
+            {
+                Store(c + ldc, c10, c11, add);
+            }
+
+            if (rows > 2)
+            {
+                Store(c + 2 * ldc, c20, c21, add);
+            }
+
+            if (rows > 3)
+            {
+                Store(c + 3 * ldc, c30, c31, add);
+            }
+
+            if (rows > 4)
+            {
+                Store(c + 4 * ldc, c40, c41, add);
+            }
         }
 
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Row(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add)
+        public static void RowWide(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add)
         {
-            Vector512<float> c00 = default, c01 = default;
+            Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector512<float> s4 = default, s5 = default, s6 = default, s7 = default;
             nint off = 0;
             for (int p = 0; p < kc; p++)
             {
                 Vector512<float> x = Vector512.Create(a[off]);
-                c00 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b), c00);
-                c01 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 16), c01);
+                s0 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b), s0);
+                s1 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 16), s1);
+                s2 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 32), s2);
+                s3 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 48), s3);
+                s4 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 64), s4);
+                s5 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 80), s5);
+                s6 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 96), s6);
+                s7 = Avx512F.FusedMultiplyAdd(x, Vector512.Load(b + 112), s7);
                 b += ldb;
                 off += csA;
             }
 
-            Store(c, c00, c01, add);
+            Store(c, s0, s1, add);
+            Store(c + 32, s2, s3, add);
+            Store(c + 64, s4, s5, add);
+            Store(c + 96, s6, s7, add);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -121,16 +160,16 @@ namespace Rnn.Kernels
         public static int NR => 16;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add)
+        public static void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add, int rows)
         {
             Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
             Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
             float* a0 = a;
-            float* a1 = a + rsA;
-            float* a2 = a + 2 * rsA;
-            float* a3 = a + 3 * rsA;
-            float* a4 = a + 4 * rsA;
-            float* a5 = a + 5 * rsA;
+            float* a1 = a + Math.Min(1, rows - 1) * rsA;
+            float* a2 = a + Math.Min(2, rows - 1) * rsA;
+            float* a3 = a + Math.Min(3, rows - 1) * rsA;
+            float* a4 = a + Math.Min(4, rows - 1) * rsA;
+            float* a5 = a + Math.Min(5, rows - 1) * rsA;
             nint off = 0;
             for (int p = 0; p < kc; p++)
             {
@@ -159,28 +198,63 @@ namespace Rnn.Kernels
             }
 
             Store(c, c00, c01, add);
-            Store(c + ldc, c10, c11, add);
-            Store(c + 2 * ldc, c20, c21, add);
-            Store(c + 3 * ldc, c30, c31, add);
-            Store(c + 4 * ldc, c40, c41, add);
-            Store(c + 5 * ldc, c50, c51, add);
+            if (rows == 6)
+            {
+                Store(c + ldc, c10, c11, add);
+                Store(c + 2 * ldc, c20, c21, add);
+                Store(c + 3 * ldc, c30, c31, add);
+                Store(c + 4 * ldc, c40, c41, add);
+                Store(c + 5 * ldc, c50, c51, add);
+                return;
+            }
+
+            if (rows > 1)
+            {
+                Store(c + ldc, c10, c11, add);
+            }
+
+            if (rows > 2)
+            {
+                Store(c + 2 * ldc, c20, c21, add);
+            }
+
+            if (rows > 3)
+            {
+                Store(c + 3 * ldc, c30, c31, add);
+            }
+
+            if (rows > 4)
+            {
+                Store(c + 4 * ldc, c40, c41, add);
+            }
         }
 
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void Row(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add)
+        public static void RowWide(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add)
         {
-            Vector256<float> c00 = default, c01 = default;
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+            Vector256<float> s4 = default, s5 = default, s6 = default, s7 = default;
             nint off = 0;
             for (int p = 0; p < kc; p++)
             {
                 Vector256<float> x = Vector256.Create(a[off]);
-                c00 = Fma.MultiplyAdd(x, Vector256.Load(b), c00);
-                c01 = Fma.MultiplyAdd(x, Vector256.Load(b + 8), c01);
+                s0 = Fma.MultiplyAdd(x, Vector256.Load(b), s0);
+                s1 = Fma.MultiplyAdd(x, Vector256.Load(b + 8), s1);
+                s2 = Fma.MultiplyAdd(x, Vector256.Load(b + 16), s2);
+                s3 = Fma.MultiplyAdd(x, Vector256.Load(b + 24), s3);
+                s4 = Fma.MultiplyAdd(x, Vector256.Load(b + 32), s4);
+                s5 = Fma.MultiplyAdd(x, Vector256.Load(b + 40), s5);
+                s6 = Fma.MultiplyAdd(x, Vector256.Load(b + 48), s6);
+                s7 = Fma.MultiplyAdd(x, Vector256.Load(b + 56), s7);
                 b += ldb;
                 off += csA;
             }
 
-            Store(c, c00, c01, add);
+            Store(c, s0, s1, add);
+            Store(c + 16, s2, s3, add);
+            Store(c + 32, s4, s5, add);
+            Store(c + 48, s6, s7, add);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

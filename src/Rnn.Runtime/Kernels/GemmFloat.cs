@@ -19,7 +19,7 @@ namespace Rnn.Kernels
         internal static long ParallelThreshold = 1L << 18;
 
         /// <summary>A·Bᵀ with at most this many rows of A uses dot products instead of packing B.</summary>
-        internal static int DotMaxRows = 4;
+        internal static int DotMaxRows = 24;
 
         private static int s_parallelCalls;
 

@@ -40,7 +40,13 @@ namespace Rnn.Kernels
 
             int kMain = k - rem;
             nint ldb = p.CsB;
-            for (int i = 0; i < p.M; i++)
+            int i = 0;
+            for (; i + 4 <= p.M; i += 4)
+            {
+                Rows4x4_512(p, i, kMain, rem, mask);
+            }
+
+            for (; i < p.M; i++)
             {
                 float* a = p.A + i * p.RsA;
                 float* c = p.C + i * p.Ldc;
@@ -94,23 +100,144 @@ namespace Rnn.Kernels
 
                 for (; j < p.N; j++)
                 {
-                    float* b0 = p.B + j * ldb;
-                    Vector512<float> s0 = default;
-                    for (int q = 0; q < kMain; q += 16)
-                    {
-                        s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + q), Vector512.Load(b0 + q), s0);
-                    }
-
-                    if (rem != 0)
-                    {
-                        s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + last) & mask, Vector512.Load(b0 + last) & mask, s0);
-                    }
-
-                    Vector256<float> z = default;
-                    float sum = Reduce8(Half(s0), z, z, z, z, z, z, z).ToScalar();
+                    float sum = Dot512(a, p.B + j * ldb, kMain, rem, mask);
                     c[j] = p.Accumulate ? c[j] + sum : sum;
                 }
             }
+        }
+
+        /// <summary>Rows i … i+3 of C: 4 × 4 tiles (16 accumulators, B rows shared by four A rows), then single columns.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Rows4x4_512(in GemmProblem p, int i, int kMain, int rem, Vector512<float> mask)
+        {
+            int last = kMain + rem - 16;
+            nint ldb = p.CsB;
+            float* a0 = p.A + i * p.RsA;
+            float* a1 = a0 + p.RsA;
+            float* a2 = a1 + p.RsA;
+            float* a3 = a2 + p.RsA;
+            float* c0 = p.C + i * p.Ldc;
+            float* c1 = c0 + p.Ldc;
+            float* c2 = c1 + p.Ldc;
+            float* c3 = c2 + p.Ldc;
+            int j = 0;
+            for (; j + 4 <= p.N; j += 4)
+            {
+                float* b0 = p.B + j * ldb;
+                float* b1 = b0 + ldb;
+                float* b2 = b1 + ldb;
+                float* b3 = b2 + ldb;
+                Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default;
+                Vector512<float> s10 = default, s11 = default, s12 = default, s13 = default;
+                Vector512<float> s20 = default, s21 = default, s22 = default, s23 = default;
+                Vector512<float> s30 = default, s31 = default, s32 = default, s33 = default;
+                for (int q = 0; q < kMain; q += 16)
+                {
+                    Vector512<float> x0 = Vector512.Load(a0 + q);
+                    Vector512<float> x1 = Vector512.Load(a1 + q);
+                    Vector512<float> x2 = Vector512.Load(a2 + q);
+                    Vector512<float> x3 = Vector512.Load(a3 + q);
+                    Vector512<float> y = Vector512.Load(b0 + q);
+                    s00 = Avx512F.FusedMultiplyAdd(x0, y, s00);
+                    s10 = Avx512F.FusedMultiplyAdd(x1, y, s10);
+                    s20 = Avx512F.FusedMultiplyAdd(x2, y, s20);
+                    s30 = Avx512F.FusedMultiplyAdd(x3, y, s30);
+                    y = Vector512.Load(b1 + q);
+                    s01 = Avx512F.FusedMultiplyAdd(x0, y, s01);
+                    s11 = Avx512F.FusedMultiplyAdd(x1, y, s11);
+                    s21 = Avx512F.FusedMultiplyAdd(x2, y, s21);
+                    s31 = Avx512F.FusedMultiplyAdd(x3, y, s31);
+                    y = Vector512.Load(b2 + q);
+                    s02 = Avx512F.FusedMultiplyAdd(x0, y, s02);
+                    s12 = Avx512F.FusedMultiplyAdd(x1, y, s12);
+                    s22 = Avx512F.FusedMultiplyAdd(x2, y, s22);
+                    s32 = Avx512F.FusedMultiplyAdd(x3, y, s32);
+                    y = Vector512.Load(b3 + q);
+                    s03 = Avx512F.FusedMultiplyAdd(x0, y, s03);
+                    s13 = Avx512F.FusedMultiplyAdd(x1, y, s13);
+                    s23 = Avx512F.FusedMultiplyAdd(x2, y, s23);
+                    s33 = Avx512F.FusedMultiplyAdd(x3, y, s33);
+                }
+
+                if (rem != 0)
+                {
+                    Vector512<float> x0 = Vector512.Load(a0 + last) & mask;
+                    Vector512<float> x1 = Vector512.Load(a1 + last) & mask;
+                    Vector512<float> x2 = Vector512.Load(a2 + last) & mask;
+                    Vector512<float> x3 = Vector512.Load(a3 + last) & mask;
+                    Vector512<float> y = Vector512.Load(b0 + last) & mask;
+                    s00 = Avx512F.FusedMultiplyAdd(x0, y, s00);
+                    s10 = Avx512F.FusedMultiplyAdd(x1, y, s10);
+                    s20 = Avx512F.FusedMultiplyAdd(x2, y, s20);
+                    s30 = Avx512F.FusedMultiplyAdd(x3, y, s30);
+                    y = Vector512.Load(b1 + last) & mask;
+                    s01 = Avx512F.FusedMultiplyAdd(x0, y, s01);
+                    s11 = Avx512F.FusedMultiplyAdd(x1, y, s11);
+                    s21 = Avx512F.FusedMultiplyAdd(x2, y, s21);
+                    s31 = Avx512F.FusedMultiplyAdd(x3, y, s31);
+                    y = Vector512.Load(b2 + last) & mask;
+                    s02 = Avx512F.FusedMultiplyAdd(x0, y, s02);
+                    s12 = Avx512F.FusedMultiplyAdd(x1, y, s12);
+                    s22 = Avx512F.FusedMultiplyAdd(x2, y, s22);
+                    s32 = Avx512F.FusedMultiplyAdd(x3, y, s32);
+                    y = Vector512.Load(b3 + last) & mask;
+                    s03 = Avx512F.FusedMultiplyAdd(x0, y, s03);
+                    s13 = Avx512F.FusedMultiplyAdd(x1, y, s13);
+                    s23 = Avx512F.FusedMultiplyAdd(x2, y, s23);
+                    s33 = Avx512F.FusedMultiplyAdd(x3, y, s33);
+                }
+
+                Vector256<float> r01 = Reduce8(Half(s00), Half(s01), Half(s02), Half(s03), Half(s10), Half(s11), Half(s12), Half(s13));
+                Vector256<float> r23 = Reduce8(Half(s20), Half(s21), Half(s22), Half(s23), Half(s30), Half(s31), Half(s32), Half(s33));
+                Store4(c0 + j, r01.GetLower(), p.Accumulate);
+                Store4(c1 + j, r01.GetUpper(), p.Accumulate);
+                Store4(c2 + j, r23.GetLower(), p.Accumulate);
+                Store4(c3 + j, r23.GetUpper(), p.Accumulate);
+            }
+
+            for (; j < p.N; j++)
+            {
+                float* b = p.B + j * ldb;
+                float d0 = Dot512(a0, b, kMain, rem, mask);
+                float d1 = Dot512(a1, b, kMain, rem, mask);
+                float d2 = Dot512(a2, b, kMain, rem, mask);
+                float d3 = Dot512(a3, b, kMain, rem, mask);
+                c0[j] = p.Accumulate ? c0[j] + d0 : d0;
+                c1[j] = p.Accumulate ? c1[j] + d1 : d1;
+                c2[j] = p.Accumulate ? c2[j] + d2 : d2;
+                c3[j] = p.Accumulate ? c3[j] + d3 : d3;
+            }
+        }
+
+        /// <summary>One dot product computed exactly as one lane of the tiled kernels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot512(float* a, float* b, int kMain, int rem, Vector512<float> mask)
+        {
+            Vector512<float> s0 = default;
+            for (int q = 0; q < kMain; q += 16)
+            {
+                s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + q), Vector512.Load(b + q), s0);
+            }
+
+            if (rem != 0)
+            {
+                int last = kMain + rem - 16;
+                s0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + last) & mask, Vector512.Load(b + last) & mask, s0);
+            }
+
+            Vector256<float> z = default;
+            return Reduce8(Half(s0), z, z, z, z, z, z, z).ToScalar();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store4(float* c, Vector128<float> v, bool accumulate)
+        {
+            if (accumulate)
+            {
+                v = Vector128.Load(c) + v;
+            }
+
+            Vector128.Store(v, c);
         }
 
         /// <summary>Runs with AVX2 + FMA (8-lane accumulators). Requires <c>CsA == 1</c> and <c>RsB == 1</c>.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Kernels
 {
@@ -8,7 +9,9 @@ namespace Rnn.Kernels
     /// Cache-blocked float GEMM in the GotoBLAS/BLIS style: for each block of <see cref="BlockK"/> values of p, B̂ is
     /// packed into zero-padded panels of NR columns (a plain copy when B̂'s rows are contiguous, a transpose for
     /// A·Bᵀ), then every MR × NR tile of C is computed by a register-blocked micro-kernel that streams one packed
-    /// panel from L1 and broadcasts A directly from memory.
+    /// panel from L1 and broadcasts A from memory. A is read in place when its rows are contiguous (A·B, A·Bᵀ) and
+    /// packed into MR-row micro-panels when it is transposed (Aᵀ·B), whose large power-of-two strides would
+    /// otherwise thrash L1 sets and the TLB.
     /// </summary>
     internal static unsafe class GemmFloatPacked
     {
@@ -17,6 +20,12 @@ namespace Rnn.Kernels
 
         /// <summary>Rows of C computed against one packed panel before moving to the next panel.</summary>
         internal const int BlockM = 96;
+
+        /// <summary>
+        /// When B̂'s rows are contiguous (A·B, Aᵀ·B) and C has at most this many rows, full panels are read in place
+        /// instead of packed: with few row tiles per panel the copy costs more than it saves.
+        /// </summary>
+        internal static int DirectMaxRows = 48;
 
         /// <summary>Computes the problem on the calling thread with micro-kernel <typeparamref name="TKernel"/>.</summary>
         [SkipLocalsInit]
@@ -28,52 +37,88 @@ namespace Rnn.Kernels
             int panels = (p.N + nr - 1) / nr;
             int maxKc = Math.Min(BlockK, p.K);
             float* packed = PackingBuffers.PackB(panels * nr * maxKc);
-            float* edge = stackalloc float[64];
-            nint rsA = p.RsA;
-            nint csA = p.CsA;
+            float* edge = stackalloc float[6 * 32];
+            bool packA = p.CsA != 1;
+            float* packedA = packA ? PackingBuffers.PackA(BlockM * maxKc) : null;
+            nint rsA = packA ? 1 : p.RsA;
+            nint csA = packA ? mr : p.CsA;
             nint ldc = p.Ldc;
+            bool direct = p.CsB == 1 && p.M <= DirectMaxRows;
+            int fullPanels = p.N / nr;
 
             for (int pc = 0; pc < p.K; pc += BlockK)
             {
                 int kc = Math.Min(BlockK, p.K - pc);
                 bool add = p.Accumulate || pc > 0;
-                Pack(p, pc, kc, nr, packed);
                 for (int ic = 0; ic < p.M; ic += BlockM)
                 {
                     int mc = Math.Min(BlockM, p.M - ic);
-                    float* aBlock = p.A + ic * rsA + pc * csA;
+                    float* aBlock;
+                    if (packA)
+                    {
+                        PackA(p.A + ic * p.RsA + pc * p.CsA, p.RsA, p.CsA, mc, kc, mr, packedA);
+                        aBlock = packedA;
+                    }
+                    else
+                    {
+                        aBlock = p.A + ic * rsA + pc * csA;
+                    }
+
                     float* cBlock = p.C + ic * ldc;
                     for (int jp = 0; jp < panels; jp++)
                     {
                         int j = jp * nr;
+                        if (direct && mc <= 2 && jp + 4 <= fullPanels)
+                        {
+                            // One or two rows: eight accumulators across four panels keep both FMA pipes busy.
+                            for (int r = 0; r < mc; r++)
+                            {
+                                TKernel.RowWide(aBlock + r * rsA, csA, p.B + pc * p.RsB + j, p.RsB, kc, cBlock + r * ldc + j, add);
+                            }
+
+                            jp += 3;
+                            continue;
+                        }
+
                         int width = Math.Min(nr, p.N - j);
                         float* panel = packed + (nint)jp * nr * kc;
-                        float* cPanel = cBlock + j;
-                        if (width == nr)
+                        nint ldb = nr;
+                        if (direct && width == nr)
                         {
-                            int ir = 0;
-                            for (; ir + mr <= mc; ir += mr)
-                            {
-                                TKernel.Tile(aBlock + ir * rsA, rsA, csA, panel, nr, kc, cPanel + ir * ldc, ldc, add);
-                            }
-
-                            for (; ir < mc; ir++)
-                            {
-                                TKernel.Row(aBlock + ir * rsA, csA, panel, nr, kc, cPanel + ir * ldc, add);
-                            }
+                            panel = p.B + pc * p.RsB + j;
+                            ldb = p.RsB;
                         }
-                        else
+                        else if (ic == 0)
                         {
-                            for (int ir = 0; ir < mc; ir++)
+                            // Pack just in time, so the first row block finds the panel in L1; later blocks reuse it.
+                            PackPanel(p, pc, kc, nr, j, width, panel);
+                        }
+
+                        float* cPanel = cBlock + j;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int rows = Math.Min(mr, mc - ir);
+                            float* aTile = packA ? aBlock + (nint)ir * kc : aBlock + ir * rsA;
+                            if (width == nr)
                             {
-                                float* cRow = cPanel + ir * ldc;
-                                if (add)
+                                TKernel.Tile(aTile, rsA, csA, panel, ldb, kc, cPanel + ir * ldc, ldc, add, rows);
+                            }
+                            else
+                            {
+                                // Partial panel: compute into a scratch tile, copy the valid columns.
+                                for (int r = 0; r < rows; r++)
                                 {
-                                    new ReadOnlySpan<float>(cRow, width).CopyTo(new Span<float>(edge, width));
+                                    if (add)
+                                    {
+                                        new ReadOnlySpan<float>(cPanel + (ir + r) * ldc, width).CopyTo(new Span<float>(edge + r * nr, width));
+                                    }
                                 }
 
-                                TKernel.Row(aBlock + ir * rsA, csA, panel, nr, kc, edge, add);
-                                new ReadOnlySpan<float>(edge, width).CopyTo(new Span<float>(cRow, width));
+                                TKernel.Tile(aTile, rsA, csA, panel, nr, kc, edge, nr, add, rows);
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    new ReadOnlySpan<float>(edge + r * nr, width).CopyTo(new Span<float>(cPanel + (ir + r) * ldc, width));
+                                }
                             }
                         }
                     }
@@ -81,47 +126,77 @@ namespace Rnn.Kernels
             }
         }
 
-        /// <summary>Packs rows <c>[pc, pc + kc)</c> of B̂ into panels of <paramref name="nr"/> columns, zero-padding the last.</summary>
-        private static void Pack(in GemmProblem p, int pc, int kc, int nr, float* packed)
+        /// <summary>
+        /// Packs Â[0..mc, 0..kc) (element (i, p) at <c>a[i·rsA + p·csA]</c>) into micro-panels of <paramref name="mr"/>
+        /// rows: panel t holds, for each p, the mr values Â(t·mr + r, p) contiguously (a partial last panel keeps stride mr).
+        /// </summary>
+        private static void PackA(float* a, nint rsA, nint csA, int mc, int kc, int mr, float* dst)
         {
-            int panels = (p.N + nr - 1) / nr;
-            for (int jp = 0; jp < panels; jp++)
+            for (int t = 0; t * mr < mc; t++)
             {
-                int j = jp * nr;
-                int width = Math.Min(nr, p.N - j);
-                float* dst = packed + (nint)jp * nr * kc;
-                if (p.CsB == 1)
+                int rows = Math.Min(mr, mc - t * mr);
+                float* panel = dst + (nint)t * mr * kc;
+                float* src = a + t * mr * rsA;
+                if (rsA == 1)
                 {
-                    float* src = p.B + pc * p.RsB + j;
-                    if (width == nr)
+                    for (int q = 0; q < kc; q++)
                     {
-                        CopyRows(src, p.RsB, dst, nr, kc);
-                    }
-                    else
-                    {
-                        for (int q = 0; q < kc; q++)
+                        float* s = src + q * csA;
+                        float* d = panel + q * mr;
+                        for (int r = 0; r < rows; r++)
                         {
-                            float* d = dst + q * nr;
-                            float* s = src + q * p.RsB;
-                            int c = 0;
-                            for (; c < width; c++)
-                            {
-                                d[c] = s[c];
-                            }
-
-                            for (; c < nr; c++)
-                            {
-                                d[c] = 0f;
-                            }
+                            d[r] = s[r];
                         }
                     }
                 }
                 else
                 {
-                    // B̂(p, j) = B[p·RsB + j·CsB] with RsB == 1: column c of the panel is a contiguous source row.
-                    float* src = p.B + pc * p.RsB + j * p.CsB;
-                    TransposeInto(src, p.CsB, width, kc, dst, nr);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* s = src + r * rsA;
+                        float* d = panel + r;
+                        for (int q = 0; q < kc; q++)
+                        {
+                            d[q * mr] = s[q * csA];
+                        }
+                    }
                 }
+            }
+        }
+
+        /// <summary>Packs rows <c>[pc, pc + kc)</c>, columns <c>[j, j + width)</c> of B̂ into one panel of <paramref name="nr"/> columns, zero-padded.</summary>
+        private static void PackPanel(in GemmProblem p, int pc, int kc, int nr, int j, int width, float* dst)
+        {
+            if (p.CsB == 1)
+            {
+                float* src = p.B + pc * p.RsB + j;
+                if (width == nr)
+                {
+                    CopyRows(src, p.RsB, dst, nr, kc);
+                }
+                else
+                {
+                    for (int q = 0; q < kc; q++)
+                    {
+                        float* d = dst + q * nr;
+                        float* s = src + q * p.RsB;
+                        int c = 0;
+                        for (; c < width; c++)
+                        {
+                            d[c] = s[c];
+                        }
+
+                        for (; c < nr; c++)
+                        {
+                            d[c] = 0f;
+                        }
+                    }
+                }
+            }
+            else
+            {
+                // B̂(p, j) = B[p·RsB + j·CsB] with RsB == 1: column c of the panel is a contiguous source row.
+                TransposeInto(p.B + pc * p.RsB + j * p.CsB, p.CsB, width, kc, dst, nr);
             }
         }
 
@@ -159,10 +234,71 @@ namespace Rnn.Kernels
             }
         }
 
+        /// <summary>Transposes the 8 × 8 block s[c·stride + q] into d[q·ld + c] with AVX shuffles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Transpose8x8(float* s, nint stride, float* d, nint ld)
+        {
+            Vector256<float> r0 = Avx.LoadVector256(s);
+            Vector256<float> r1 = Avx.LoadVector256(s + stride);
+            Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride);
+            Vector256<float> r3 = Avx.LoadVector256(s + 3 * stride);
+            Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride);
+            Vector256<float> r5 = Avx.LoadVector256(s + 5 * stride);
+            Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride);
+            Vector256<float> r7 = Avx.LoadVector256(s + 7 * stride);
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+            Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+            Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+            Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+            Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
+            Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
+            Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
+            Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
+            Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + ld, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
+        }
+
         /// <summary>dst[q·nr + c] = src[c·srcStride + q] for c &lt; width, q &lt; kc; columns width … nr-1 are zero.</summary>
         private static void TransposeInto(float* src, nint srcStride, int width, int kc, float* dst, int nr)
         {
-            for (int c = 0; c < width; c++)
+            int c0 = 0;
+            if (Avx.IsSupported)
+            {
+                int kc8 = kc & ~7;
+                for (; c0 + 8 <= width; c0 += 8)
+                {
+                    float* s = src + c0 * srcStride;
+                    for (int q = 0; q < kc8; q += 8)
+                    {
+                        Transpose8x8(s + q, srcStride, dst + q * nr + c0, nr);
+                    }
+
+                    for (int c = c0; c < c0 + 8; c++)
+                    {
+                        float* sc = src + c * srcStride;
+                        for (int q = kc8; q < kc; q++)
+                        {
+                            dst[q * nr + c] = sc[q];
+                        }
+                    }
+                }
+            }
+
+            for (int c = c0; c < width; c++)
             {
                 float* s = src + c * srcStride;
                 float* d = dst + c;

@@ -11,6 +11,9 @@ namespace Rnn.Kernels
         [ThreadStatic]
         private static float[]? t_packB;
 
+        [ThreadStatic]
+        private static float[]? t_packA;
+
         /// <summary>Returns a 64-byte aligned scratch area of at least <paramref name="length"/> floats, valid until the next call on this thread.</summary>
         public static float* PackB(int length)
         {
@@ -19,6 +22,19 @@ namespace Rnn.Kernels
             {
                 buffer = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
                 t_packB = buffer;
+            }
+
+            return Align(buffer);
+        }
+
+        /// <summary>A second scratch area, independent of <see cref="PackB"/>, for packing A.</summary>
+        public static float* PackA(int length)
+        {
+            float[]? buffer = t_packA;
+            if (buffer is null || buffer.Length < length + 16)
+            {
+                buffer = GC.AllocateUninitializedArray<float>(length + 16, pinned: true);
+                t_packA = buffer;
             }
 
             return Align(buffer);
