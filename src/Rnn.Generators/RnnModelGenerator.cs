@@ -24,7 +24,7 @@ namespace Rnn.Generators
             var models = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     "Rnn.RnnModelAttribute",
-                    static (node, _) => node is ClassDeclarationSyntax,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                     static (ctx, ct) => ModelParser.Parse(ctx, ct))
                 .WithTrackingName(ParseStep);
 

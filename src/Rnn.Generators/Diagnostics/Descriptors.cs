@@ -80,11 +80,28 @@ namespace Rnn.Generators.Diagnostics
             "RnnGen internal error",
             "RnnGen could not generate '{0}': {1}. Please report this with the declaration that caused it.");
 
+        public static readonly DiagnosticDescriptor UndefinedValue = Error("RNN0016",
+            "Enum value not defined",
+            "{0} = {1} is not a defined value: use {2}");
+
+        public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("RNN0017",
+            "Model must be a plain class",
+            "'{0}' is {1}, which RnnGen cannot extend with the model's instance members: declare the model as a plain partial class (not static, not a record, not file-local)");
+
+        public static readonly DiagnosticDescriptor ReservedName = Error("RNN0018",
+            "Model class name is reserved",
+            "'{0}' is the name of the double-precision twin that RnnGen nests in every model, and a nested type cannot share its container's name: rename the class");
+
+        public static readonly DiagnosticDescriptor FileNameCollision = Error("RNN0019",
+            "Generated file name collides",
+            "'{0}' and '{1}' would be generated into the same file '{2}' (file names are compared ignoring case): rename one of the classes");
+
         public static readonly DiagnosticDescriptor[] All =
         {
             NotPartial, NonPositiveSize, BidirectionalWithoutRecurrent, BidirectionalRepeated, NoRecurrentLayer,
             NoInput, ConflictingInput, DuplicateName, UnsupportedActivation, TooManyParameters, LayerOrder,
-            NoHead, InvalidName, GenericModel, InternalError,
+            NoHead, InvalidName, GenericModel, InternalError, UndefinedValue, UnsupportedDeclaration, ReservedName,
+            FileNameCollision,
         };
     }
 }
