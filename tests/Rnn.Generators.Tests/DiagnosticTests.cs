@@ -430,6 +430,35 @@ namespace Rnn.Generators.Tests
             Assert.Single(run.Sources);
         }
 
+        [Fact]
+        public void RNN0019_generic_or_static_namesakes_do_not_collide()
+        {
+            // Neither of these can be emitted (RNN0014, RNN0017), so App.Model.g.cs is Model's alone.
+            var d = DiagnosticAssert.Verify(InApp("""
+                [RnnModel(Input = 3)] [Lstm(8)] [Dense(1)]
+                public partial class {|RNN0014:Model|}<T> { }
+
+                [RnnModel(Input = 3)] [Lstm(8)] [Dense(1)]
+                public static partial class {|RNN0017:MODEL|} { }
+                """));
+            Assert.Equal(2, d.Count);
+        }
+
+        // ── RNN0020 too many stacked layers ─────────────────────────────────
+
+        [Fact]
+        public void RNN0020_too_many_stacked_layers()
+        {
+            var d = DiagnosticAssert.Verify(InApp("""
+                [RnnModel(Input = 3)]
+                [{|RNN0020:Lstm(4, Layers = 257)|}]
+                [Dense(1)]
+                public partial class M { }
+                """)).Single();
+            Assert.Contains("Lstm Layers = 257 is more than RnnGen generates code for", Message(d));
+            Assert.Contains("stack at most 256 layers in one recurrent attribute", Message(d));
+        }
+
         // ── several problems at once ────────────────────────────────────────
 
         [Fact]

@@ -54,8 +54,9 @@ namespace Rnn.Generators.Tests
             {
                 Head + "[RnnModel(Input = 3)] [Lstm(8)] [Dense(1)] public partial class Model { }\n[RnnModel(Input = 3)] [Lstm(8)] [Dense(1)] public partial class MODEL { }" + Tail,
             }, new[] { "RNN0019", "RNN0019" }),
-            ["Layers = int.MaxValue"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8, Layers = int.MaxValue)] [Dense(1)] public partial class M { }" + Tail }, new[] { "RNN0010" }),
-            ["every size int.MaxValue"] = (new[] { Head + "[RnnModel] [Embedding(int.MaxValue, int.MaxValue)] [Bidirectional] [Lstm(int.MaxValue, Layers = int.MaxValue)] [Dense(int.MaxValue)] public partial class M { }" + Tail }, new[] { "RNN0010" }),
+            ["Layers = int.MaxValue"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8, Layers = int.MaxValue)] [Dense(1)] public partial class M { }" + Tail }, new[] { "RNN0020" }),
+            ["a million layers of one unit"] = (new[] { Head + "[RnnModel(Input = 1)] [SimpleRnn(1, Layers = 1000000)] [Dense(1)] public partial class M { }" + Tail }, new[] { "RNN0020" }),
+            ["every size int.MaxValue"] = (new[] { Head + "[RnnModel] [Embedding(int.MaxValue, int.MaxValue)] [Bidirectional] [Lstm(int.MaxValue, Layers = int.MaxValue)] [Dense(int.MaxValue)] public partial class M { }" + Tail }, new[] { "RNN0010", "RNN0020" }),
             ["every size int.MinValue"] = (new[] { Head + "[RnnModel(Input = int.MinValue)] [Gru(int.MinValue, Layers = int.MinValue)] [Dense(int.MinValue)] public partial class M { }" + Tail }, new[] { "RNN0002", "RNN0002", "RNN0002", "RNN0002" }),
             ["no using Rnn"] = (new[] { "namespace App { [RnnModel(Input = 3)] [Lstm(8)] [Dense(1)] public partial class M { } }" }, new string[0]),
         };

@@ -96,12 +96,16 @@ namespace Rnn.Generators.Diagnostics
             "Generated file name collides",
             "'{0}' and '{1}' would be generated into the same file '{2}' (file names are compared ignoring case): rename one of the classes");
 
+        public static readonly DiagnosticDescriptor TooManyLayers = Error("RNN0020",
+            "Too many stacked layers",
+            "{0} = {1} is more than RnnGen generates code for: stack at most {2} layers in one recurrent attribute");
+
         public static readonly DiagnosticDescriptor[] All =
         {
             NotPartial, NonPositiveSize, BidirectionalWithoutRecurrent, BidirectionalRepeated, NoRecurrentLayer,
             NoInput, ConflictingInput, DuplicateName, UnsupportedActivation, TooManyParameters, LayerOrder,
             NoHead, InvalidName, GenericModel, InternalError, UndefinedValue, UnsupportedDeclaration, ReservedName,
-            FileNameCollision,
+            FileNameCollision, TooManyLayers,
         };
     }
 }

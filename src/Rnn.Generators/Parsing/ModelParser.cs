@@ -23,6 +23,13 @@ namespace Rnn.Generators.Parsing
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
             genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
 
+        /// <summary>
+        /// Most stacked layers one recurrent attribute may have. The emitted code lists every tensor (four per layer and
+        /// direction, in float and in double), so a typo such as Layers = 100000 must not make the generator write
+        /// millions of lines while the IDE waits.
+        /// </summary>
+        public const int MaxLayers = 256;
+
         /// <summary>The nested double-precision twin the emitter adds to every model.</summary>
         private const string TwinName = "Float64";
 
@@ -177,6 +184,8 @@ namespace Rnn.Generators.Parsing
                         int? layerCount = Named(attribute, "Layers") ?? 1;
                         Positive(diagnostics, location, Short(kind) + " hidden", hidden);
                         Positive(diagnostics, location, Short(kind) + " Layers", layerCount);
+                        if (layerCount > MaxLayers)
+                            diagnostics.Add(Diag(Descriptors.TooManyLayers, location, Short(kind) + " Layers", Text(layerCount.Value), Text(MaxLayers)));
                         var activation = ActivationKind.Tanh;
                         if (cell == CellKind.SimpleRnn)
                         {
@@ -200,7 +209,7 @@ namespace Rnn.Generators.Parsing
 
                         int directions = bidirectional ? 2 : 1;
                         int gates = spec.Gates;
-                        if (h > 0 && layersValue > 0)
+                        if (h > 0 && layersValue > 0 && layersValue <= MaxLayers)
                         {
                             // Per layer and direction: W_ih [G·H, in], W_hh [G·H, H], b_ih and b_hh [G·H]; layer k > 0 reads D·H.
                             var perLayer = directions * gates * new BigInteger(h);
@@ -296,10 +305,11 @@ namespace Rnn.Generators.Parsing
         private static void CheckFileName(INamedTypeSymbol type, Compilation compilation, List<DiagnosticInfo> diagnostics,
             LocationInfo? classLocation, CancellationToken cancellationToken)
         {
+            if (!MayEmit(type)) return;
             string hint = HintName(type);
             foreach (var symbol in compilation.GetSymbolsWithName(n => string.Equals(n, type.Name, StringComparison.OrdinalIgnoreCase), SymbolFilter.Type, cancellationToken))
             {
-                if (symbol is not INamedTypeSymbol other || SymbolEqualityComparer.Default.Equals(other, type)) continue;
+                if (symbol is not INamedTypeSymbol other || SymbolEqualityComparer.Default.Equals(other, type) || !MayEmit(other)) continue;
                 bool isModel = other.GetAttributes().Any(a => a.AttributeClass is { Name: "RnnModelAttribute" } c
                     && c.ContainingNamespace is { Name: "Rnn", ContainingNamespace.IsGlobalNamespace: true });
                 if (isModel && string.Equals(HintName(other), hint, StringComparison.OrdinalIgnoreCase))
@@ -310,6 +320,10 @@ namespace Rnn.Generators.Parsing
                 }
             }
         }
+
+        /// <summary>Whether the class can be emitted at all (generic, static and record models are errors of their own).</summary>
+        private static bool MayEmit(INamedTypeSymbol type) =>
+            type.TypeKind == TypeKind.Class && !type.IsGenericType && !type.IsStatic && !type.IsRecord;
 
         /// <summary>The hint name <see cref="ModelSpec.HintName"/> gives this class.</summary>
         private static string HintName(INamedTypeSymbol type)
