@@ -4,6 +4,29 @@ using Rnn.Kernels;
 
 namespace Rnn.Models.Tests
 {
+    // Medium models with odd sizes, so that the SIMD kernels' main loops and their remainders both run.
+    [RnnModel(Input = 37)]
+    [Bidirectional]
+    [Lstm(45)]
+    [Gru(33, Layers = 2)]
+    [Dense(19, Activation.Tanh)]
+    [Dense(5, Activation.Softmax)]
+    public partial class MdBiLstmGru { }
+
+    [RnnModel(Input = 37)]
+    [Lstm(45, Layers = 2)]
+    [Gru(33)]
+    [SimpleRnn(20, Activation = Activation.Relu)]
+    [Dense(19, Activation.Tanh)]
+    [Dense(5)]
+    public partial class MdStack { }
+
+    [RnnModel(Returns = Returns.Last)]
+    [Embedding(vocab: 300, dim: 40)]
+    [Gru(70)]
+    [Dense(3, Activation.Softmax)]
+    public partial class MdEmbedLast { }
+
     /// <summary>
     /// The float model (SIMD kernels, vectorised activations) agrees with its double twin — which the finite-difference
     /// checks pin — on the loss, every parameter gradient and the input gradients, for every gradient-check model, with
@@ -101,7 +124,56 @@ namespace Rnn.Models.Tests
             var runner = s_float[name]();
             Assert.Equal(twin.Model.ParameterCount, runner.Model.ParameterCount);
 
-            // The same weights, inputs and targets in both (rounded to float).
+            Agree(name + (simd ? " SIMD" : " scalar"), twin, runner);
+        }
+
+        public static TheoryData<string, bool, int> MediumCases()
+        {
+            var data = new TheoryData<string, bool, int>();
+            foreach (var name in new[] { nameof(MdBiLstmGru), nameof(MdStack), nameof(MdEmbedLast) })
+                foreach (bool simd in new[] { true, false })
+                    foreach (int threads in new[] { 1, 2 })
+                        data.Add(name, simd, threads);
+            return data;
+        }
+
+        [Theory]
+        [MemberData(nameof(MediumCases))]
+        public void Medium_models_agree_with_their_double_twin(string name, bool simd, int threads)
+        {
+            int oldThreads = KernelOptions.MaxThreads;
+            KernelOptions.UseSimd = simd;
+            KernelOptions.MaxThreads = threads;
+            try
+            {
+                const int batch = 13, steps = 11;
+                var setup = new BatchSetup(batch, steps, new[] { 11, 1, 4, 11, 9, 2, 11, 7, 11, 3, 10, 11, 5 }, 21);
+                (GradProbe Twin, FloatRunner Runner) pair = name switch
+                {
+                    nameof(MdBiLstmGru) => Pair(new MdBiLstmGru.Float64(3), new MdBiLstmGru(), (t, r) => (
+                        GradProbe.Features(t, t.Forward, t.ForwardLogits, t.Backward, () => t.InputGradients.ToArray(), MdBiLstmGru.InputSize, MdBiLstmGru.OutputSize, true, setup),
+                        FloatRunner.Features(r, r.Backward, () => r.InputGradients.ToArray()))),
+                    nameof(MdStack) => Pair(new MdStack.Float64(3), new MdStack(), (t, r) => (
+                        GradProbe.Features(t, t.Forward, t.ForwardLogits, t.Backward, () => t.InputGradients.ToArray(), MdStack.InputSize, MdStack.OutputSize, Activation.Linear, true, setup),
+                        FloatRunner.Features(r, r.Backward, () => r.InputGradients.ToArray()))),
+                    _ => Pair(new MdEmbedLast.Float64(3), new MdEmbedLast(), (t, r) => (
+                        GradProbe.Tokens(t, t.Forward, t.ForwardLogits, t.Backward, MdEmbedLast.Vocabulary, MdEmbedLast.OutputSize, false, setup),
+                        FloatRunner.Tokens(r, r.Backward))),
+                };
+                Agree(name + (simd ? " SIMD" : " scalar") + ", " + threads + " thread(s)", pair.Twin, pair.Runner);
+            }
+            finally
+            {
+                KernelOptions.MaxThreads = oldThreads;
+            }
+        }
+
+        private static (GradProbe, FloatRunner) Pair<TD, TF>(TD twin, TF model, Func<TD, TF, (GradProbe, FloatRunner)> make) => make(twin, model);
+
+        /// <summary>Gives both the twin's weights, inputs and targets rounded to float, runs Backward on both and compares.</summary>
+        private static void Agree(string name, GradProbe twin, FloatRunner runner)
+        {
+            Assert.Equal(twin.Model.ParameterCount, runner.Model.ParameterCount);
             for (int i = 0; i < twin.Model.ParameterCount; i++)
             {
                 float w = (float)twin.Model.Parameters[i];

@@ -102,6 +102,14 @@ namespace Rnn.Models.Tests
             var model = new SfNames(5);
             Assert.Equal(expected.Sum(e => e.Shape.Aggregate(1, (a, b) => a * b)), model.ParameterCount);
             Assert.Equal(expected.Select(e => e.Name + " [" + string.Join(", ", e.Shape) + "]"), SfNames.Tensors.Select(t => t.ToString()));
+            // One contiguous block, in PyTorch's state_dict order.
+            int offset = 0;
+            foreach (var t in SfNames.Tensors)
+            {
+                Assert.Equal(offset, t.Offset);
+                offset += t.Length;
+            }
+            Assert.Equal(model.ParameterCount, offset);
 
             string path = File("names");
             model.SaveSafetensors(path);

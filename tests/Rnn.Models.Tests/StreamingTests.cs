@@ -113,6 +113,8 @@ namespace Rnn.Models.Tests
             ["GcOneHotGru"] = () => { var m = new GcOneHotGru(Seed); return StreamProbe<float>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotGru.Vocabulary, GcOneHotGru.OutputSize, GcOneHotGru.ReturnsSequence); },
             ["GcOneHotLstmLast"] = () => { var m = new GcOneHotLstmLast(Seed); return StreamProbe<float>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotLstmLast.Vocabulary, GcOneHotLstmLast.OutputSize, GcOneHotLstmLast.ReturnsSequence); },
             ["GcOneHotRnnLstm"] = () => { var m = new GcOneHotRnnLstm(Seed); return StreamProbe<float>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotRnnLstm.Vocabulary, GcOneHotRnnLstm.OutputSize, GcOneHotRnnLstm.ReturnsSequence); },
+            ["MdStack"] = () => { var m = new MdStack(Seed); return StreamProbe<float>.Features(m, m.Forward, m.Step, m.ResetState, MdStack.InputSize, MdStack.OutputSize, MdStack.ReturnsSequence); },
+            ["MdEmbedLast"] = () => { var m = new MdEmbedLast(Seed); return StreamProbe<float>.Tokens(m, m.Forward, m.Step, m.ResetState, MdEmbedLast.Vocabulary, MdEmbedLast.OutputSize, MdEmbedLast.ReturnsSequence); },
         };
 
         private static readonly Dictionary<string, Func<StreamProbe<double>>> s_double = new()
@@ -147,6 +149,8 @@ namespace Rnn.Models.Tests
             ["GcOneHotGru"] = () => { var m = new GcOneHotGru.Float64(Seed); return StreamProbe<double>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotGru.Vocabulary, GcOneHotGru.OutputSize, GcOneHotGru.ReturnsSequence); },
             ["GcOneHotLstmLast"] = () => { var m = new GcOneHotLstmLast.Float64(Seed); return StreamProbe<double>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotLstmLast.Vocabulary, GcOneHotLstmLast.OutputSize, GcOneHotLstmLast.ReturnsSequence); },
             ["GcOneHotRnnLstm"] = () => { var m = new GcOneHotRnnLstm.Float64(Seed); return StreamProbe<double>.Tokens(m, m.Forward, m.Step, m.ResetState, GcOneHotRnnLstm.Vocabulary, GcOneHotRnnLstm.OutputSize, GcOneHotRnnLstm.ReturnsSequence); },
+            ["MdStack"] = () => { var m = new MdStack.Float64(Seed); return StreamProbe<double>.Features(m, m.Forward, m.Step, m.ResetState, MdStack.InputSize, MdStack.OutputSize, MdStack.ReturnsSequence); },
+            ["MdEmbedLast"] = () => { var m = new MdEmbedLast.Float64(Seed); return StreamProbe<double>.Tokens(m, m.Forward, m.Step, m.ResetState, MdEmbedLast.Vocabulary, MdEmbedLast.OutputSize, MdEmbedLast.ReturnsSequence); },
         };
 
         public static TheoryData<string> Names()
