@@ -104,7 +104,7 @@ namespace Rnn.Kernels
                 if (algorithm == Algorithm.Dot)
                 {
                     splitRows = false;
-                    unit = 8;
+                    unit = 16;
                 }
                 else if (p.N >= 2 * nr * threads || p.M < 2 * mr * threads)
                 {

@@ -17,6 +17,8 @@ namespace Rnn.Tests.Kernels
             { GemmOp.MatMulTransB, 3, 1001, 301 },
             { GemmOp.MatMulTransB, 64, 512, 128 },
             { GemmOp.MatMulTransB, 50, 67, 129 },
+            { GemmOp.MatMulTransB, 20, 333, 77 },
+            { GemmOp.MatMulTransB, 7, 1000, 64 },
             { GemmOp.MatMulTransB, 401, 129, 65 },
             { GemmOp.MatMulTransB, 130, 7, 700 },
             { GemmOp.MatMul, 64, 512, 128 },
