@@ -29,11 +29,12 @@ namespace Rnn.Generators.Emitting
             },
         };
 
-        public static string CellName(RecurrentSpec r) => r.Cell switch
+        /// <summary>The cell with its sizes, e.g. <c>LSTM(4 → 8)</c> or <c>RNN(3 → 5, relu)</c>.</summary>
+        public static string Signature(RecurrentSpec r) => r.Cell switch
         {
-            CellKind.Lstm => "LSTM",
-            CellKind.Gru => "GRU",
-            _ => "RNN (" + (r.Activation == ActivationKind.Relu ? "relu" : "tanh") + ")",
+            CellKind.Lstm => "LSTM(" + r.Input + " → " + r.Hidden + ")",
+            CellKind.Gru => "GRU(" + r.Input + " → " + r.Hidden + ")",
+            _ => "RNN(" + r.Input + " → " + r.Hidden + ", " + (r.Activation == ActivationKind.Relu ? "relu" : "tanh") + ")",
         };
 
         public static string Dense(DenseSpec d, bool head) => d.Activation switch

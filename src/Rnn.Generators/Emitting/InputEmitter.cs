@@ -28,9 +28,10 @@ namespace Rnn.Generators.Emitting
             string inputDoc = plan.Tokens ? "token ids [batch, steps]" : "features [batch, steps, InputSize]";
             foreach (bool logits in new[] { false, true })
             {
+                string padding = plan.Sequence ? ", 0 at padding" : "";
                 w.Line(logits
-                    ? "/// <summary>Like Forward, but writes the head's pre-activation values (logits) " + OutputShape(plan) + ", 0 at padding.</summary>"
-                    : "/// <summary>Runs the model on " + inputDoc + "; writes " + OutputShape(plan) + " after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>");
+                    ? "/// <summary>Like Forward, but writes the head's pre-activation values (logits) " + OutputShape(plan) + padding + ".</summary>"
+                    : "/// <summary>Runs the model on " + inputDoc + "; writes " + OutputShape(plan) + " after the head's activation" + padding + ". Steps at or after lengths[b] are padding.</summary>");
                 w.Open("public void " + (logits ? "ForwardLogits" : "Forward") + "(" + InputParameter(plan, s) + ", int batch, global::System.Span<" + s + "> outputs, global::System.ReadOnlySpan<int> lengths = default)");
                 w.Line("int steps = Begin(" + InputName(plan) + ", batch, lengths);");
                 w.Line(Layers + ".Guard.Size(outputs.Length, " + OutputLength(plan) + ", nameof(outputs), \"" + OutputShape(plan) + "\");");
@@ -44,7 +45,7 @@ namespace Rnn.Generators.Emitting
             var input = plan.Spec.Input;
             w.Line("int steps = " + Layers + ".Guard.Steps(" + InputName(plan) + ".Length, batch, " + (plan.Tokens ? "1" : "InputSize") + ", nameof(" + InputName(plan) + "));");
             w.Line(Layers + ".Guard.Lengths(lengths, batch, steps);");
-            w.Line(Layers + ".Workspace.Ensure(ref _x, steps * batch * " + input.Dim + ");");
+            w.Line(Layers + ".Workspace.Ensure(ref _x, " + Times("steps * batch", input.Dim) + ");");
             switch (input.Kind)
             {
                 case InputKind.Embedding:
@@ -72,12 +73,12 @@ namespace Rnn.Generators.Emitting
             string targetLength = classes ? (plan.Sequence ? "batch * steps" : "batch") : OutputLength(plan);
             string loss = head.Activation switch
             {
-                ActivationKind.Softmax => "cross-entropy",
-                ActivationKind.Sigmoid => "binary cross-entropy",
+                ActivationKind.Softmax => "mean cross-entropy",
+                ActivationKind.Sigmoid => "mean binary cross-entropy",
                 _ => "mean squared error",
             };
             w.Line("/// <summary>");
-            w.Line("/// Forward, mean " + loss + " over valid positions, and backpropagation through time: adds d loss / d parameter");
+            w.Line("/// Forward, " + loss + " over valid positions, and backpropagation through time: adds d loss / d parameter");
             w.Line("/// into <see cref=\"Gradients\"/> and returns the loss. Targets: " + (classes ? "class ids " : "") + targetShape + ".");
             w.Line("/// </summary>");
             w.Open("public " + s + " Backward(" + InputParameter(plan, s) + ", int batch, global::System.ReadOnlySpan<" + targetType + "> targets, global::System.ReadOnlySpan<int> lengths = default)");

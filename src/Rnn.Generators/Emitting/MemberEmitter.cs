@@ -10,9 +10,11 @@ namespace Rnn.Generators.Emitting
         private const string ReadOnlySpan = "global::System.ReadOnlySpan";
         private const string Layers = "global::Rnn.Layers";
 
-        public static void Emit(SourceWriter w, ModelPlan plan, string s, string className)
+        /// <param name="twin">Whether this is the nested double twin, which shares the outer class's sizes, offsets and tensor table.</param>
+        public static void Emit(SourceWriter w, ModelPlan plan, string s, string className, bool twin)
         {
-            Sizes(w, plan, s);
+            if (twin) TensorTable(w, s);
+            else Sizes(w, plan, s);
             Fields(w, plan, s);
             Constructors(w, plan, s, className);
             Parameters(w, plan, s);
@@ -45,8 +47,10 @@ namespace Rnn.Generators.Emitting
             w.Line("private const int ParameterTotal = " + Int(plan.Total) + ";");
             w.Line();
             w.Line("// ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──");
+            int nameWidth = 0, numberWidth = Int(plan.Total).Length;
+            foreach (var slot in plan.Slots) nameWidth = System.Math.Max(nameWidth, slot.Name.Length);
             foreach (var slot in plan.Slots)
-                w.Line("//   [" + Int(slot.Offset).PadLeft(9) + " … " + Int(slot.Offset + slot.Length).PadLeft(9) + ")  " + slot.Name.PadRight(32) + " [" + string.Join(", ", slot.Shape) + "]");
+                w.Line("//   [" + Int(slot.Offset).PadLeft(numberWidth) + " … " + Int(slot.Offset + slot.Length).PadLeft(numberWidth) + ")  " + slot.Name.PadRight(nameWidth) + "  [" + string.Join(", ", slot.Shape) + "]");
             if (spec.Input.Kind == InputKind.Embedding)
                 w.Line("private const int " + plan.EmbeddingId + "Offset = " + Int(plan.Offset(spec.Input.Name + ".weight")) + ";");
             for (int i = 0; i < spec.Recurrent.Count; i++)
@@ -60,6 +64,11 @@ namespace Rnn.Generators.Emitting
                 w.Line("    new(\"" + slot.Name + "\", " + Int(slot.Offset) + ", new[] { " + string.Join(", ", slot.Shape) + " }),");
             w.Line("};");
             w.Line();
+            TensorTable(w, s);
+        }
+
+        private static void TensorTable(SourceWriter w, string s)
+        {
             w.Line("/// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>");
             w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;");
             w.Line();
@@ -83,7 +92,7 @@ namespace Rnn.Generators.Emitting
             {
                 var r = spec.Recurrent[i];
                 w.Line();
-                w.Line("// " + r.Name + ": " + Equations.CellName(r) + "(" + r.Input + " → " + r.Hidden + ")"
+                w.Line("// " + r.Name + ": " + Equations.Signature(r)
                     + (r.Layers > 1 ? ", " + r.Layers + " layers (layer k > 0 reads " + r.Directions * r.Hidden + " features)" : "")
                     + (r.Bidirectional ? ", bidirectional, " + r.Merge.ToString().ToLowerInvariant() + " → " + r.Output + " features" : ""));
                 foreach (var line in Equations.Recurrent(r)) w.Line("//   " + line);
@@ -111,7 +120,7 @@ namespace Rnn.Generators.Emitting
             w.Line("private " + s + "[] _features" + empty + "  // [" + (plan.Sequence ? "batch·steps" : "batch") + ", " + plan.Features + "] what the dense layers read");
             for (int i = 0; i < spec.Dense.Count; i++)
                 w.Line("private " + s + "[] _y" + i + empty + "  // [rows, " + spec.Dense[i].Units + "] outputs of " + spec.Dense[i].Name + (i == spec.Dense.Count - 1 ? " (logits)" : ""));
-            w.Line("private " + s + "[] _dx" + empty);
+            if (plan.NeedsInputGradient) w.Line("private " + s + "[] _dx" + empty);
             for (int i = 0; i < spec.Recurrent.Count; i++) w.Line("private " + s + "[] _dh" + i + empty);
             w.Line("private " + s + "[] _dFeatures" + empty);
             for (int i = 0; i < spec.Dense.Count; i++) w.Line("private " + s + "[] _dy" + i + empty);
@@ -184,11 +193,11 @@ namespace Rnn.Generators.Emitting
             {
                 var r = spec.Recurrent[i];
                 string input = i == 0 ? "_x" : "_h" + (i - 1);
-                w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", n * " + r.Output + ");");
-                w.Line("_" + Camel(plan.RecurrentIds[i]) + ".Forward(_parameters, " + input + ".AsSpan(0, n * " + r.Input + "), steps, batch, lengths, _h" + i + ");");
+                w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", " + Times("n", r.Output) + ");");
+                w.Line("_" + Camel(plan.RecurrentIds[i]) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ");");
             }
             int last = spec.Recurrent.Count - 1;
-            w.Line(Layers + ".Workspace.Ensure(ref _features, rows * " + plan.Features + ");");
+            w.Line(Layers + ".Workspace.Ensure(ref _features, " + Times("rows", plan.Features) + ");");
             if (plan.Sequence)
                 w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_h" + last + ", batch, steps, " + plan.Features + ", _features);  // to [batch, steps, " + plan.Features + "]");
             else
@@ -198,7 +207,7 @@ namespace Rnn.Generators.Emitting
                 var d = spec.Dense[i];
                 bool head = i == spec.Dense.Count - 1;
                 string input = i == 0 ? "_features" : "_y" + (i - 1);
-                w.Line(Layers + ".Workspace.Ensure(ref _y" + i + ", rows * " + d.Units + ");");
+                w.Line(Layers + ".Workspace.Ensure(ref _y" + i + ", " + Times("rows", d.Units) + ");");
                 w.Line(Layers + ".DenseLayer.Forward<" + s + ">(_parameters, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
                     + Activation(head ? ActivationKind.Linear : d.Activation) + ", " + input + ", rows, _y" + i + ");" + (head ? "  // logits" : ""));
             }
@@ -219,7 +228,7 @@ namespace Rnn.Generators.Emitting
                 var d = spec.Dense[i];
                 string input = i == 0 ? "_features" : "_y" + (i - 1);
                 string dInput = i == 0 ? "_dFeatures" : "_dy" + (i - 1);
-                w.Line(Layers + ".Workspace.Ensure(ref " + dInput + ", rows * " + d.Input + ");");
+                w.Line(Layers + ".Workspace.Ensure(ref " + dInput + ", " + Times("rows", d.Input) + ");");
                 w.Line(Layers + ".DenseLayer.Backward<" + s + ">(_parameters, _gradients, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
                     + Activation(i == head ? ActivationKind.Linear : d.Activation) + ", " + input + ", _y" + i + ", _dy" + i + ", rows, " + dInput + ");");
             }
@@ -231,30 +240,30 @@ namespace Rnn.Generators.Emitting
                 string dInput;
                 if (i > 0)
                 {
-                    w.Line(Layers + ".Workspace.Ensure(ref _dh" + (i - 1) + ", n * " + r.Input + ");");
-                    dInput = "_dh" + (i - 1) + ".AsSpan(0, n * " + r.Input + ")";
+                    w.Line(Layers + ".Workspace.Ensure(ref _dh" + (i - 1) + ", " + Times("n", r.Input) + ");");
+                    dInput = "_dh" + (i - 1) + ".AsSpan(0, " + Times("n", r.Input) + ")";
                 }
                 else if (plan.NeedsInputGradient)
                 {
-                    w.Line(Layers + ".Workspace.Ensure(ref _dx, n * " + r.Input + ");");
-                    dInput = "_dx.AsSpan(0, n * " + r.Input + ")";
+                    w.Line(Layers + ".Workspace.Ensure(ref _dx, " + Times("n", r.Input) + ");");
+                    dInput = "_dx.AsSpan(0, " + Times("n", r.Input) + ")";
                 }
                 else dInput = "default";
-                string dOutput = "_dh" + i + ".AsSpan(0, n * " + r.Output + ")", dFinal = "default";
+                string dOutput = "_dh" + i + ".AsSpan(0, " + Times("n", r.Output) + ")", dFinal = "default";
                 if (i == last)
                 {
                     if (plan.Sequence)
                     {
-                        w.Line(Layers + ".Workspace.Ensure(ref _dh" + i + ", n * " + r.Output + ");");
+                        w.Line(Layers + ".Workspace.Ensure(ref _dh" + i + ", " + Times("n", r.Output) + ");");
                         w.Line(Layers + ".Layout.ToTimeMajor<" + s + ">(_dFeatures, batch, steps, " + r.Output + ", _dh" + i + ");");
                     }
                     else
                     {
                         dOutput = "default";
-                        dFinal = "_dFeatures.AsSpan(0, batch * " + r.Output + ")";
+                        dFinal = "_dFeatures.AsSpan(0, " + Times("batch", r.Output) + ")";
                     }
                 }
-                w.Line(block + ".Backward(_parameters, _gradients, " + input + ".AsSpan(0, n * " + r.Input + "), " + dOutput + ", " + dFinal + ", " + dInput + ");");
+                w.Line(block + ".Backward(_parameters, _gradients, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), " + dOutput + ", " + dFinal + ", " + dInput + ");");
             }
             w.Close();
             w.Line();

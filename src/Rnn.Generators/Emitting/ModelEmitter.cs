@@ -24,11 +24,12 @@ namespace Rnn.Generators.Emitting
 
             Summary(w, plan);
             w.Open("partial class " + spec.ClassName + " : global::Rnn.IRnnModel<float>");
-            MemberEmitter.Emit(w, plan, "float", spec.ClassName);
+            MemberEmitter.Emit(w, plan, "float", spec.ClassName, twin: false);
             w.Line();
             w.Line("/// <summary>The same model in double precision, for gradient checks by finite differences.</summary>");
             w.Open("public sealed class Float64 : global::Rnn.IRnnModel<double>");
-            MemberEmitter.Emit(w, plan, "double", "Float64");
+            w.Line("// Sizes, parameter offsets and the tensor table are the outer class's.");
+            MemberEmitter.Emit(w, plan, "double", "Float64", twin: true);
             w.Close();
             w.Close();
 
@@ -57,7 +58,7 @@ namespace Rnn.Generators.Emitting
             });
             foreach (var r in spec.Recurrent)
             {
-                string text = (r.Bidirectional ? "bidirectional " : "") + Equations.CellName(r) + "(" + r.Input + " → " + r.Hidden + ")";
+                string text = (r.Bidirectional ? "bidirectional " : "") + Equations.Signature(r);
                 if (r.Layers > 1) text += " ×" + r.Layers;
                 if (r.Bidirectional && r.Merge != MergeKind.Concat) text += " " + r.Merge.ToString().ToLowerInvariant();
                 parts.Add(text);

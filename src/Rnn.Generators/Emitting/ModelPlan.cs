@@ -94,6 +94,9 @@ namespace Rnn.Generators.Emitting
             return sb.ToString();
         }
 
+        /// <summary>"<paramref name="count"/> * <paramref name="size"/>", or just the count when the size is 1.</summary>
+        public static string Times(string count, int size) => size == 1 ? count : count + " * " + Int(size);
+
         public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
         public static string Activation(ActivationKind kind) => "global::Rnn.Activation." + kind;

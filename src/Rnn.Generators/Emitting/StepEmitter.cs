@@ -8,13 +8,16 @@ namespace Rnn.Generators.Emitting
     {
         private const string Layers = "global::Rnn.Layers";
 
+        private const string StepDoc =
+            "/// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>";
+
         public static void Emit(SourceWriter w, ModelPlan plan, string s)
         {
             var spec = plan.Spec;
             string signature = plan.Tokens ? "int token" : "global::System.ReadOnlySpan<" + s + "> x";
-            w.Line("/// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>");
             if (plan.Bidirectional)
             {
+                w.Line(StepDoc);
                 w.Open("public void Step(" + signature + ", global::System.Span<" + s + "> y)");
                 w.Line("throw new global::System.NotSupportedException(\"" + spec.ClassName + " has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.\");");
                 w.Close();
@@ -28,6 +31,7 @@ namespace Rnn.Generators.Emitting
                 if (spec.Input.Kind == InputKind.OneHot)
                     w.Line("private readonly " + s + "[] _stepOneHot = new " + s + "[Vocabulary];");
                 w.Line();
+                w.Line(StepDoc);
                 w.Open("public void Step(" + signature + ", global::System.Span<" + s + "> y)");
                 switch (spec.Input.Kind)
                 {

@@ -23,12 +23,12 @@ namespace App
         private const int ParameterTotal = 4513;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …       128)  recurrent.weight_ih_l0           [128, 1]
-        //   [      128 …      4224)  recurrent.weight_hh_l0           [128, 32]
-        //   [     4224 …      4352)  recurrent.bias_ih_l0             [128]
-        //   [     4352 …      4480)  recurrent.bias_hh_l0             [128]
-        //   [     4480 …      4512)  dense.weight                     [1, 32]
-        //   [     4512 …      4513)  dense.bias                       [1]
+        //   [   0 …  128)  recurrent.weight_ih_l0  [128, 1]
+        //   [ 128 … 4224)  recurrent.weight_hh_l0  [128, 32]
+        //   [4224 … 4352)  recurrent.bias_ih_l0    [128]
+        //   [4352 … 4480)  recurrent.bias_hh_l0    [128]
+        //   [4480 … 4512)  dense.weight            [1, 32]
+        //   [4512 … 4513)  dense.bias              [1]
         private const int RecurrentOffset = 0;
         private const int DenseOffset = 4480;
 
@@ -129,13 +129,13 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
-            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 1);
+            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch);
             global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
             return steps;
         }
 
         /// <summary>
-        /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+        /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -159,10 +159,10 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 32);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 1), steps, batch, lengths, _h0);
+            _recurrent.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 32);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 32, _features);  // to [batch, steps, 32]
-            global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+            global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
             return rows;
         }
@@ -173,16 +173,16 @@ namespace App
             int n = steps * batch;
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 32);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-            global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 1);
+            global::Rnn.Layers.Workspace.Ensure(ref _dx, n);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 32);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 32, _dh0);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 1), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n * 1));
+            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
         }
 
-        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         private readonly float[] _s0 = new float[32];
         private readonly float[] _sy0 = new float[1];
 
+        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
@@ -227,35 +227,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Features per input step.</summary>
-            public const int InputSize = 1;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 1;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = true;
-            private const int ParameterTotal = 4513;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …       128)  recurrent.weight_ih_l0           [128, 1]
-            //   [      128 …      4224)  recurrent.weight_hh_l0           [128, 32]
-            //   [     4224 …      4352)  recurrent.bias_ih_l0             [128]
-            //   [     4352 …      4480)  recurrent.bias_hh_l0             [128]
-            //   [     4480 …      4512)  dense.weight                     [1, 32]
-            //   [     4512 …      4513)  dense.bias                       [1]
-            private const int RecurrentOffset = 0;
-            private const int DenseOffset = 4480;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("recurrent.weight_ih_l0", 0, new[] { 128, 1 }),
-                new("recurrent.weight_hh_l0", 128, new[] { 128, 32 }),
-                new("recurrent.bias_ih_l0", 4224, new[] { 128 }),
-                new("recurrent.bias_hh_l0", 4352, new[] { 128 }),
-                new("dense.weight", 4480, new[] { 1, 32 }),
-                new("dense.bias", 4512, new[] { 1 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -343,13 +315,13 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
-                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 1);
+                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch);
                 global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
                 return steps;
             }
 
             /// <summary>
-            /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+            /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -373,10 +345,10 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 32);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 1), steps, batch, lengths, _h0);
+                _recurrent.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 32);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 32, _features);  // to [batch, steps, 32]
-                global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+                global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                 return rows;
             }
@@ -387,16 +359,16 @@ namespace App
                 int n = steps * batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 32);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-                global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 1);
+                global::Rnn.Layers.Workspace.Ensure(ref _dx, n);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 32);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 32, _dh0);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 1), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n * 1));
+                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
             }
 
-            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             private readonly double[] _s0 = new double[32];
             private readonly double[] _sy0 = new double[1];
 
+            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             public void Step(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");

@@ -23,17 +23,17 @@ namespace App
         private const int ParameterTotal = 1120;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …       300)  embedding.weight                 [50, 6]
-        //   [      300 …       420)  recurrent.weight_ih_l0           [20, 6]
-        //   [      420 …       520)  recurrent.weight_hh_l0           [20, 5]
-        //   [      520 …       540)  recurrent.bias_ih_l0             [20]
-        //   [      540 …       560)  recurrent.bias_hh_l0             [20]
-        //   [      560 …       680)  recurrent.weight_ih_l0_reverse   [20, 6]
-        //   [      680 …       780)  recurrent.weight_hh_l0_reverse   [20, 5]
-        //   [      780 …       800)  recurrent.bias_ih_l0_reverse     [20]
-        //   [      800 …       820)  recurrent.bias_hh_l0_reverse     [20]
-        //   [      820 …      1070)  dense.weight                     [50, 5]
-        //   [     1070 …      1120)  dense.bias                       [50]
+        //   [   0 …  300)  embedding.weight                [50, 6]
+        //   [ 300 …  420)  recurrent.weight_ih_l0          [20, 6]
+        //   [ 420 …  520)  recurrent.weight_hh_l0          [20, 5]
+        //   [ 520 …  540)  recurrent.bias_ih_l0            [20]
+        //   [ 540 …  560)  recurrent.bias_hh_l0            [20]
+        //   [ 560 …  680)  recurrent.weight_ih_l0_reverse  [20, 6]
+        //   [ 680 …  780)  recurrent.weight_hh_l0_reverse  [20, 5]
+        //   [ 780 …  800)  recurrent.bias_ih_l0_reverse    [20]
+        //   [ 800 …  820)  recurrent.bias_hh_l0_reverse    [20]
+        //   [ 820 … 1070)  dense.weight                    [50, 5]
+        //   [1070 … 1120)  dense.bias                      [50]
         private const int EmbeddingOffset = 0;
         private const int RecurrentOffset = 300;
         private const int DenseOffset = 820;
@@ -226,46 +226,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Token ids run from 0 to Vocabulary − 1.</summary>
-            public const int Vocabulary = 50;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 50;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = true;
-            private const int ParameterTotal = 1120;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …       300)  embedding.weight                 [50, 6]
-            //   [      300 …       420)  recurrent.weight_ih_l0           [20, 6]
-            //   [      420 …       520)  recurrent.weight_hh_l0           [20, 5]
-            //   [      520 …       540)  recurrent.bias_ih_l0             [20]
-            //   [      540 …       560)  recurrent.bias_hh_l0             [20]
-            //   [      560 …       680)  recurrent.weight_ih_l0_reverse   [20, 6]
-            //   [      680 …       780)  recurrent.weight_hh_l0_reverse   [20, 5]
-            //   [      780 …       800)  recurrent.bias_ih_l0_reverse     [20]
-            //   [      800 …       820)  recurrent.bias_hh_l0_reverse     [20]
-            //   [      820 …      1070)  dense.weight                     [50, 5]
-            //   [     1070 …      1120)  dense.bias                       [50]
-            private const int EmbeddingOffset = 0;
-            private const int RecurrentOffset = 300;
-            private const int DenseOffset = 820;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("embedding.weight", 0, new[] { 50, 6 }),
-                new("recurrent.weight_ih_l0", 300, new[] { 20, 6 }),
-                new("recurrent.weight_hh_l0", 420, new[] { 20, 5 }),
-                new("recurrent.bias_ih_l0", 520, new[] { 20 }),
-                new("recurrent.bias_hh_l0", 540, new[] { 20 }),
-                new("recurrent.weight_ih_l0_reverse", 560, new[] { 20, 6 }),
-                new("recurrent.weight_hh_l0_reverse", 680, new[] { 20, 5 }),
-                new("recurrent.bias_ih_l0_reverse", 780, new[] { 20 }),
-                new("recurrent.bias_hh_l0_reverse", 800, new[] { 20 }),
-                new("dense.weight", 820, new[] { 50, 5 }),
-                new("dense.bias", 1070, new[] { 50 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 

@@ -23,20 +23,20 @@ namespace App
         private const int ParameterTotal = 7934;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …      1920)  recurrent.weight_ih_l0           [64, 30]
-        //   [     1920 …      2944)  recurrent.weight_hh_l0           [64, 16]
-        //   [     2944 …      3008)  recurrent.bias_ih_l0             [64]
-        //   [     3008 …      3072)  recurrent.bias_hh_l0             [64]
-        //   [     3072 …      4096)  recurrent.weight_ih_l1           [64, 16]
-        //   [     4096 …      5120)  recurrent.weight_hh_l1           [64, 16]
-        //   [     5120 …      5184)  recurrent.bias_ih_l1             [64]
-        //   [     5184 …      5248)  recurrent.bias_hh_l1             [64]
-        //   [     5248 …      6272)  recurrent.weight_ih_l2           [64, 16]
-        //   [     6272 …      7296)  recurrent.weight_hh_l2           [64, 16]
-        //   [     7296 …      7360)  recurrent.bias_ih_l2             [64]
-        //   [     7360 …      7424)  recurrent.bias_hh_l2             [64]
-        //   [     7424 …      7904)  dense.weight                     [30, 16]
-        //   [     7904 …      7934)  dense.bias                       [30]
+        //   [   0 … 1920)  recurrent.weight_ih_l0  [64, 30]
+        //   [1920 … 2944)  recurrent.weight_hh_l0  [64, 16]
+        //   [2944 … 3008)  recurrent.bias_ih_l0    [64]
+        //   [3008 … 3072)  recurrent.bias_hh_l0    [64]
+        //   [3072 … 4096)  recurrent.weight_ih_l1  [64, 16]
+        //   [4096 … 5120)  recurrent.weight_hh_l1  [64, 16]
+        //   [5120 … 5184)  recurrent.bias_ih_l1    [64]
+        //   [5184 … 5248)  recurrent.bias_hh_l1    [64]
+        //   [5248 … 6272)  recurrent.weight_ih_l2  [64, 16]
+        //   [6272 … 7296)  recurrent.weight_hh_l2  [64, 16]
+        //   [7296 … 7360)  recurrent.bias_ih_l2    [64]
+        //   [7360 … 7424)  recurrent.bias_hh_l2    [64]
+        //   [7424 … 7904)  dense.weight            [30, 16]
+        //   [7904 … 7934)  dense.bias              [30]
         private const int RecurrentOffset = 0;
         private const int DenseOffset = 7424;
 
@@ -85,7 +85,6 @@ namespace App
         private float[] _h0 = global::System.Array.Empty<float>();  // [steps·batch, 16] outputs of recurrent
         private float[] _features = global::System.Array.Empty<float>();  // [batch·steps, 16] what the dense layers read
         private float[] _y0 = global::System.Array.Empty<float>();  // [rows, 30] outputs of dense (logits)
-        private float[] _dx = global::System.Array.Empty<float>();
         private float[] _dh0 = global::System.Array.Empty<float>();
         private float[] _dFeatures = global::System.Array.Empty<float>();
         private float[] _dy0 = global::System.Array.Empty<float>();
@@ -187,11 +186,11 @@ namespace App
             _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
         }
 
-        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         private readonly float[] _s0 = new float[16];
         private readonly float[] _sy0 = new float[30];
         private readonly float[] _stepOneHot = new float[Vocabulary];
 
+        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         public void Step(int token, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
@@ -239,51 +238,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Token ids run from 0 to Vocabulary − 1.</summary>
-            public const int Vocabulary = 30;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 30;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = true;
-            private const int ParameterTotal = 7934;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …      1920)  recurrent.weight_ih_l0           [64, 30]
-            //   [     1920 …      2944)  recurrent.weight_hh_l0           [64, 16]
-            //   [     2944 …      3008)  recurrent.bias_ih_l0             [64]
-            //   [     3008 …      3072)  recurrent.bias_hh_l0             [64]
-            //   [     3072 …      4096)  recurrent.weight_ih_l1           [64, 16]
-            //   [     4096 …      5120)  recurrent.weight_hh_l1           [64, 16]
-            //   [     5120 …      5184)  recurrent.bias_ih_l1             [64]
-            //   [     5184 …      5248)  recurrent.bias_hh_l1             [64]
-            //   [     5248 …      6272)  recurrent.weight_ih_l2           [64, 16]
-            //   [     6272 …      7296)  recurrent.weight_hh_l2           [64, 16]
-            //   [     7296 …      7360)  recurrent.bias_ih_l2             [64]
-            //   [     7360 …      7424)  recurrent.bias_hh_l2             [64]
-            //   [     7424 …      7904)  dense.weight                     [30, 16]
-            //   [     7904 …      7934)  dense.bias                       [30]
-            private const int RecurrentOffset = 0;
-            private const int DenseOffset = 7424;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("recurrent.weight_ih_l0", 0, new[] { 64, 30 }),
-                new("recurrent.weight_hh_l0", 1920, new[] { 64, 16 }),
-                new("recurrent.bias_ih_l0", 2944, new[] { 64 }),
-                new("recurrent.bias_hh_l0", 3008, new[] { 64 }),
-                new("recurrent.weight_ih_l1", 3072, new[] { 64, 16 }),
-                new("recurrent.weight_hh_l1", 4096, new[] { 64, 16 }),
-                new("recurrent.bias_ih_l1", 5120, new[] { 64 }),
-                new("recurrent.bias_hh_l1", 5184, new[] { 64 }),
-                new("recurrent.weight_ih_l2", 5248, new[] { 64, 16 }),
-                new("recurrent.weight_hh_l2", 6272, new[] { 64, 16 }),
-                new("recurrent.bias_ih_l2", 7296, new[] { 64 }),
-                new("recurrent.bias_hh_l2", 7360, new[] { 64 }),
-                new("dense.weight", 7424, new[] { 30, 16 }),
-                new("dense.bias", 7904, new[] { 30 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -311,7 +266,6 @@ namespace App
             private double[] _h0 = global::System.Array.Empty<double>();  // [steps·batch, 16] outputs of recurrent
             private double[] _features = global::System.Array.Empty<double>();  // [batch·steps, 16] what the dense layers read
             private double[] _y0 = global::System.Array.Empty<double>();  // [rows, 30] outputs of dense (logits)
-            private double[] _dx = global::System.Array.Empty<double>();
             private double[] _dh0 = global::System.Array.Empty<double>();
             private double[] _dFeatures = global::System.Array.Empty<double>();
             private double[] _dy0 = global::System.Array.Empty<double>();
@@ -413,11 +367,11 @@ namespace App
                 _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
             }
 
-            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             private readonly double[] _s0 = new double[16];
             private readonly double[] _sy0 = new double[30];
             private readonly double[] _stepOneHot = new double[Vocabulary];
 
+            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             public void Step(int token, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));

@@ -23,19 +23,19 @@ namespace App
         private const int ParameterTotal = 1563;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …       800)  embedding.weight                 [100, 8]
-        //   [      800 …       992)  recurrent.weight_ih_l0           [24, 8]
-        //   [      992 …      1184)  recurrent.weight_hh_l0           [24, 8]
-        //   [     1184 …      1208)  recurrent.bias_ih_l0             [24]
-        //   [     1208 …      1232)  recurrent.bias_hh_l0             [24]
-        //   [     1232 …      1360)  dense.weight                     [16, 8]
-        //   [     1360 …      1376)  dense.bias                       [16]
-        //   [     1376 …      1504)  dense_1.weight                   [8, 16]
-        //   [     1504 …      1512)  dense_1.bias                     [8]
-        //   [     1512 …      1544)  dense_2.weight                   [4, 8]
-        //   [     1544 …      1548)  dense_2.bias                     [4]
-        //   [     1548 …      1560)  dense_3.weight                   [3, 4]
-        //   [     1560 …      1563)  dense_3.bias                     [3]
+        //   [   0 …  800)  embedding.weight        [100, 8]
+        //   [ 800 …  992)  recurrent.weight_ih_l0  [24, 8]
+        //   [ 992 … 1184)  recurrent.weight_hh_l0  [24, 8]
+        //   [1184 … 1208)  recurrent.bias_ih_l0    [24]
+        //   [1208 … 1232)  recurrent.bias_hh_l0    [24]
+        //   [1232 … 1360)  dense.weight            [16, 8]
+        //   [1360 … 1376)  dense.bias              [16]
+        //   [1376 … 1504)  dense_1.weight          [8, 16]
+        //   [1504 … 1512)  dense_1.bias            [8]
+        //   [1512 … 1544)  dense_2.weight          [4, 8]
+        //   [1544 … 1548)  dense_2.bias            [4]
+        //   [1548 … 1560)  dense_3.weight          [3, 4]
+        //   [1560 … 1563)  dense_3.bias            [3]
         private const int EmbeddingOffset = 0;
         private const int RecurrentOffset = 800;
         private const int DenseOffset = 1232;
@@ -135,7 +135,7 @@ namespace App
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
-        /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+        /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(tokens, batch, lengths);
@@ -144,7 +144,7 @@ namespace App
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y3, outputs, batch, 1, OutputSize, default);
         }
 
-        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
         public void ForwardLogits(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(tokens, batch, lengths);
@@ -215,13 +215,13 @@ namespace App
             _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
         }
 
-        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         private readonly float[] _s0 = new float[8];
         private readonly float[] _sy0 = new float[16];
         private readonly float[] _sy1 = new float[8];
         private readonly float[] _sy2 = new float[4];
         private readonly float[] _sy3 = new float[3];
 
+        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         public void Step(int token, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
@@ -270,53 +270,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Token ids run from 0 to Vocabulary − 1.</summary>
-            public const int Vocabulary = 100;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 3;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = false;
-            private const int ParameterTotal = 1563;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …       800)  embedding.weight                 [100, 8]
-            //   [      800 …       992)  recurrent.weight_ih_l0           [24, 8]
-            //   [      992 …      1184)  recurrent.weight_hh_l0           [24, 8]
-            //   [     1184 …      1208)  recurrent.bias_ih_l0             [24]
-            //   [     1208 …      1232)  recurrent.bias_hh_l0             [24]
-            //   [     1232 …      1360)  dense.weight                     [16, 8]
-            //   [     1360 …      1376)  dense.bias                       [16]
-            //   [     1376 …      1504)  dense_1.weight                   [8, 16]
-            //   [     1504 …      1512)  dense_1.bias                     [8]
-            //   [     1512 …      1544)  dense_2.weight                   [4, 8]
-            //   [     1544 …      1548)  dense_2.bias                     [4]
-            //   [     1548 …      1560)  dense_3.weight                   [3, 4]
-            //   [     1560 …      1563)  dense_3.bias                     [3]
-            private const int EmbeddingOffset = 0;
-            private const int RecurrentOffset = 800;
-            private const int DenseOffset = 1232;
-            private const int Dense1Offset = 1376;
-            private const int Dense2Offset = 1512;
-            private const int Dense3Offset = 1548;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("embedding.weight", 0, new[] { 100, 8 }),
-                new("recurrent.weight_ih_l0", 800, new[] { 24, 8 }),
-                new("recurrent.weight_hh_l0", 992, new[] { 24, 8 }),
-                new("recurrent.bias_ih_l0", 1184, new[] { 24 }),
-                new("recurrent.bias_hh_l0", 1208, new[] { 24 }),
-                new("dense.weight", 1232, new[] { 16, 8 }),
-                new("dense.bias", 1360, new[] { 16 }),
-                new("dense_1.weight", 1376, new[] { 8, 16 }),
-                new("dense_1.bias", 1504, new[] { 8 }),
-                new("dense_2.weight", 1512, new[] { 4, 8 }),
-                new("dense_2.bias", 1544, new[] { 4 }),
-                new("dense_3.weight", 1548, new[] { 3, 4 }),
-                new("dense_3.bias", 1560, new[] { 3 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -392,7 +346,7 @@ namespace App
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
-            /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+            /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(tokens, batch, lengths);
@@ -401,7 +355,7 @@ namespace App
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y3, outputs, batch, 1, OutputSize, default);
             }
 
-            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
             public void ForwardLogits(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(tokens, batch, lengths);
@@ -472,13 +426,13 @@ namespace App
                 _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
             }
 
-            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             private readonly double[] _s0 = new double[8];
             private readonly double[] _sy0 = new double[16];
             private readonly double[] _sy1 = new double[8];
             private readonly double[] _sy2 = new double[4];
             private readonly double[] _sy3 = new double[3];
 
+            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             public void Step(int token, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));

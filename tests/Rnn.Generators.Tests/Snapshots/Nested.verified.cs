@@ -27,12 +27,12 @@ namespace App
                 private const int ParameterTotal = 101;
 
                 // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-                //   [        0 …        24)  recurrent.weight_ih_l0           [12, 2]
-                //   [       24 …        72)  recurrent.weight_hh_l0           [12, 4]
-                //   [       72 …        84)  recurrent.bias_ih_l0             [12]
-                //   [       84 …        96)  recurrent.bias_hh_l0             [12]
-                //   [       96 …       100)  dense.weight                     [1, 4]
-                //   [      100 …       101)  dense.bias                       [1]
+                //   [  0 …  24)  recurrent.weight_ih_l0  [12, 2]
+                //   [ 24 …  72)  recurrent.weight_hh_l0  [12, 4]
+                //   [ 72 …  84)  recurrent.bias_ih_l0    [12]
+                //   [ 84 …  96)  recurrent.bias_hh_l0    [12]
+                //   [ 96 … 100)  dense.weight            [1, 4]
+                //   [100 … 101)  dense.bias              [1]
                 private const int RecurrentOffset = 0;
                 private const int DenseOffset = 96;
 
@@ -137,7 +137,7 @@ namespace App
                 }
 
                 /// <summary>
-                /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+                /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
                 /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
                 /// </summary>
                 public float Backward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -164,7 +164,7 @@ namespace App
                     _recurrent.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
                     global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                     global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
-                    global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+                    global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
                     global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                     return rows;
                 }
@@ -181,10 +181,10 @@ namespace App
                     _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
                 }
 
-                /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                 private readonly float[] _s0 = new float[4];
                 private readonly float[] _sy0 = new float[1];
 
+                /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                 public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
                 {
                     global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
@@ -229,35 +229,7 @@ namespace App
                 /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
                 public sealed class Float64 : global::Rnn.IRnnModel<double>
                 {
-                    // ── Sizes ─────────────────────────────────────────────────────────────
-                    /// <summary>Features per input step.</summary>
-                    public const int InputSize = 2;
-                    /// <summary>Features per output (per step for many-to-many models).</summary>
-                    public const int OutputSize = 1;
-                    /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-                    public const bool ReturnsSequence = true;
-                    private const int ParameterTotal = 101;
-
-                    // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-                    //   [        0 …        24)  recurrent.weight_ih_l0           [12, 2]
-                    //   [       24 …        72)  recurrent.weight_hh_l0           [12, 4]
-                    //   [       72 …        84)  recurrent.bias_ih_l0             [12]
-                    //   [       84 …        96)  recurrent.bias_hh_l0             [12]
-                    //   [       96 …       100)  dense.weight                     [1, 4]
-                    //   [      100 …       101)  dense.bias                       [1]
-                    private const int RecurrentOffset = 0;
-                    private const int DenseOffset = 96;
-
-                    private static readonly global::Rnn.TensorInfo[] s_tensors =
-                    {
-                        new("recurrent.weight_ih_l0", 0, new[] { 12, 2 }),
-                        new("recurrent.weight_hh_l0", 24, new[] { 12, 4 }),
-                        new("recurrent.bias_ih_l0", 72, new[] { 12 }),
-                        new("recurrent.bias_hh_l0", 84, new[] { 12 }),
-                        new("dense.weight", 96, new[] { 1, 4 }),
-                        new("dense.bias", 100, new[] { 1 }),
-                    };
-
+                    // Sizes, parameter offsets and the tensor table are the outer class's.
                     /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
                     public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -349,7 +321,7 @@ namespace App
                     }
 
                     /// <summary>
-                    /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+                    /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
                     /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
                     /// </summary>
                     public double Backward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -376,7 +348,7 @@ namespace App
                         _recurrent.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
                         global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                         global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
-                        global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+                        global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
                         global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                         return rows;
                     }
@@ -393,10 +365,10 @@ namespace App
                         _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
                     }
 
-                    /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                     private readonly double[] _s0 = new double[4];
                     private readonly double[] _sy0 = new double[1];
 
+                    /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                     public void Step(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
                     {
                         global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");

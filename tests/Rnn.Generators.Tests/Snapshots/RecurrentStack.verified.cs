@@ -8,7 +8,7 @@ using global::System; // AsSpan
 namespace App
 {
     /// <summary>
-    /// input 3 → LSTM(3 → 8) → bidirectional GRU(8 → 6) → RNN (tanh)(12 → 4) ×2 → Dense(4 → 2, relu).
+    /// input 3 → LSTM(3 → 8) → bidirectional GRU(8 → 6) → RNN(12 → 4, tanh) ×2 → Dense(4 → 2, relu).
     /// Many-to-many: outputs [batch, steps, 2].
     /// </summary>
     partial class Stack : global::Rnn.IRnnModel<float>
@@ -23,28 +23,28 @@ namespace App
         private const int ParameterTotal = 1114;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …        96)  recurrent.weight_ih_l0           [32, 3]
-        //   [       96 …       352)  recurrent.weight_hh_l0           [32, 8]
-        //   [      352 …       384)  recurrent.bias_ih_l0             [32]
-        //   [      384 …       416)  recurrent.bias_hh_l0             [32]
-        //   [      416 …       560)  recurrent_1.weight_ih_l0         [18, 8]
-        //   [      560 …       668)  recurrent_1.weight_hh_l0         [18, 6]
-        //   [      668 …       686)  recurrent_1.bias_ih_l0           [18]
-        //   [      686 …       704)  recurrent_1.bias_hh_l0           [18]
-        //   [      704 …       848)  recurrent_1.weight_ih_l0_reverse [18, 8]
-        //   [      848 …       956)  recurrent_1.weight_hh_l0_reverse [18, 6]
-        //   [      956 …       974)  recurrent_1.bias_ih_l0_reverse   [18]
-        //   [      974 …       992)  recurrent_1.bias_hh_l0_reverse   [18]
-        //   [      992 …      1040)  recurrent_2.weight_ih_l0         [4, 12]
-        //   [     1040 …      1056)  recurrent_2.weight_hh_l0         [4, 4]
-        //   [     1056 …      1060)  recurrent_2.bias_ih_l0           [4]
-        //   [     1060 …      1064)  recurrent_2.bias_hh_l0           [4]
-        //   [     1064 …      1080)  recurrent_2.weight_ih_l1         [4, 4]
-        //   [     1080 …      1096)  recurrent_2.weight_hh_l1         [4, 4]
-        //   [     1096 …      1100)  recurrent_2.bias_ih_l1           [4]
-        //   [     1100 …      1104)  recurrent_2.bias_hh_l1           [4]
-        //   [     1104 …      1112)  dense.weight                     [2, 4]
-        //   [     1112 …      1114)  dense.bias                       [2]
+        //   [   0 …   96)  recurrent.weight_ih_l0            [32, 3]
+        //   [  96 …  352)  recurrent.weight_hh_l0            [32, 8]
+        //   [ 352 …  384)  recurrent.bias_ih_l0              [32]
+        //   [ 384 …  416)  recurrent.bias_hh_l0              [32]
+        //   [ 416 …  560)  recurrent_1.weight_ih_l0          [18, 8]
+        //   [ 560 …  668)  recurrent_1.weight_hh_l0          [18, 6]
+        //   [ 668 …  686)  recurrent_1.bias_ih_l0            [18]
+        //   [ 686 …  704)  recurrent_1.bias_hh_l0            [18]
+        //   [ 704 …  848)  recurrent_1.weight_ih_l0_reverse  [18, 8]
+        //   [ 848 …  956)  recurrent_1.weight_hh_l0_reverse  [18, 6]
+        //   [ 956 …  974)  recurrent_1.bias_ih_l0_reverse    [18]
+        //   [ 974 …  992)  recurrent_1.bias_hh_l0_reverse    [18]
+        //   [ 992 … 1040)  recurrent_2.weight_ih_l0          [4, 12]
+        //   [1040 … 1056)  recurrent_2.weight_hh_l0          [4, 4]
+        //   [1056 … 1060)  recurrent_2.bias_ih_l0            [4]
+        //   [1060 … 1064)  recurrent_2.bias_hh_l0            [4]
+        //   [1064 … 1080)  recurrent_2.weight_ih_l1          [4, 4]
+        //   [1080 … 1096)  recurrent_2.weight_hh_l1          [4, 4]
+        //   [1096 … 1100)  recurrent_2.bias_ih_l1            [4]
+        //   [1100 … 1104)  recurrent_2.bias_hh_l1            [4]
+        //   [1104 … 1112)  dense.weight                      [2, 4]
+        //   [1112 … 1114)  dense.bias                        [2]
         private const int RecurrentOffset = 0;
         private const int Recurrent1Offset = 416;
         private const int Recurrent2Offset = 992;
@@ -102,7 +102,7 @@ namespace App
         //   h' = (1 − z) ⊙ n + z ⊙ h
         private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent1 = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
 
-        // recurrent_2: RNN (tanh)(12 → 4), 2 layers (layer k > 0 reads 4 features)
+        // recurrent_2: RNN(12 → 4, tanh), 2 layers (layer k > 0 reads 4 features)
         //   h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
         private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent2 = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
 
@@ -186,7 +186,7 @@ namespace App
         }
 
         /// <summary>
-        /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+        /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -281,69 +281,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Features per input step.</summary>
-            public const int InputSize = 3;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 2;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = true;
-            private const int ParameterTotal = 1114;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …        96)  recurrent.weight_ih_l0           [32, 3]
-            //   [       96 …       352)  recurrent.weight_hh_l0           [32, 8]
-            //   [      352 …       384)  recurrent.bias_ih_l0             [32]
-            //   [      384 …       416)  recurrent.bias_hh_l0             [32]
-            //   [      416 …       560)  recurrent_1.weight_ih_l0         [18, 8]
-            //   [      560 …       668)  recurrent_1.weight_hh_l0         [18, 6]
-            //   [      668 …       686)  recurrent_1.bias_ih_l0           [18]
-            //   [      686 …       704)  recurrent_1.bias_hh_l0           [18]
-            //   [      704 …       848)  recurrent_1.weight_ih_l0_reverse [18, 8]
-            //   [      848 …       956)  recurrent_1.weight_hh_l0_reverse [18, 6]
-            //   [      956 …       974)  recurrent_1.bias_ih_l0_reverse   [18]
-            //   [      974 …       992)  recurrent_1.bias_hh_l0_reverse   [18]
-            //   [      992 …      1040)  recurrent_2.weight_ih_l0         [4, 12]
-            //   [     1040 …      1056)  recurrent_2.weight_hh_l0         [4, 4]
-            //   [     1056 …      1060)  recurrent_2.bias_ih_l0           [4]
-            //   [     1060 …      1064)  recurrent_2.bias_hh_l0           [4]
-            //   [     1064 …      1080)  recurrent_2.weight_ih_l1         [4, 4]
-            //   [     1080 …      1096)  recurrent_2.weight_hh_l1         [4, 4]
-            //   [     1096 …      1100)  recurrent_2.bias_ih_l1           [4]
-            //   [     1100 …      1104)  recurrent_2.bias_hh_l1           [4]
-            //   [     1104 …      1112)  dense.weight                     [2, 4]
-            //   [     1112 …      1114)  dense.bias                       [2]
-            private const int RecurrentOffset = 0;
-            private const int Recurrent1Offset = 416;
-            private const int Recurrent2Offset = 992;
-            private const int DenseOffset = 1104;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("recurrent.weight_ih_l0", 0, new[] { 32, 3 }),
-                new("recurrent.weight_hh_l0", 96, new[] { 32, 8 }),
-                new("recurrent.bias_ih_l0", 352, new[] { 32 }),
-                new("recurrent.bias_hh_l0", 384, new[] { 32 }),
-                new("recurrent_1.weight_ih_l0", 416, new[] { 18, 8 }),
-                new("recurrent_1.weight_hh_l0", 560, new[] { 18, 6 }),
-                new("recurrent_1.bias_ih_l0", 668, new[] { 18 }),
-                new("recurrent_1.bias_hh_l0", 686, new[] { 18 }),
-                new("recurrent_1.weight_ih_l0_reverse", 704, new[] { 18, 8 }),
-                new("recurrent_1.weight_hh_l0_reverse", 848, new[] { 18, 6 }),
-                new("recurrent_1.bias_ih_l0_reverse", 956, new[] { 18 }),
-                new("recurrent_1.bias_hh_l0_reverse", 974, new[] { 18 }),
-                new("recurrent_2.weight_ih_l0", 992, new[] { 4, 12 }),
-                new("recurrent_2.weight_hh_l0", 1040, new[] { 4, 4 }),
-                new("recurrent_2.bias_ih_l0", 1056, new[] { 4 }),
-                new("recurrent_2.bias_hh_l0", 1060, new[] { 4 }),
-                new("recurrent_2.weight_ih_l1", 1064, new[] { 4, 4 }),
-                new("recurrent_2.weight_hh_l1", 1080, new[] { 4, 4 }),
-                new("recurrent_2.bias_ih_l1", 1096, new[] { 4 }),
-                new("recurrent_2.bias_hh_l1", 1100, new[] { 4 }),
-                new("dense.weight", 1104, new[] { 2, 4 }),
-                new("dense.bias", 1112, new[] { 2 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -370,7 +308,7 @@ namespace App
             //   h' = (1 − z) ⊙ n + z ⊙ h
             private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent1 = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
 
-            // recurrent_2: RNN (tanh)(12 → 4), 2 layers (layer k > 0 reads 4 features)
+            // recurrent_2: RNN(12 → 4, tanh), 2 layers (layer k > 0 reads 4 features)
             //   h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
             private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent2 = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
 
@@ -454,7 +392,7 @@ namespace App
             }
 
             /// <summary>
-            /// Forward, mean mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
+            /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)

@@ -23,25 +23,25 @@ namespace App
         private const int ParameterTotal = 1404674;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …   1280000)  embedding.weight                 [20000, 64]
-        //   [  1280000 …   1292288)  recurrent.weight_ih_l0           [192, 64]
-        //   [  1292288 …   1304576)  recurrent.weight_hh_l0           [192, 64]
-        //   [  1304576 …   1304768)  recurrent.bias_ih_l0             [192]
-        //   [  1304768 …   1304960)  recurrent.bias_hh_l0             [192]
-        //   [  1304960 …   1317248)  recurrent.weight_ih_l0_reverse   [192, 64]
-        //   [  1317248 …   1329536)  recurrent.weight_hh_l0_reverse   [192, 64]
-        //   [  1329536 …   1329728)  recurrent.bias_ih_l0_reverse     [192]
-        //   [  1329728 …   1329920)  recurrent.bias_hh_l0_reverse     [192]
-        //   [  1329920 …   1354496)  recurrent.weight_ih_l1           [192, 128]
-        //   [  1354496 …   1366784)  recurrent.weight_hh_l1           [192, 64]
-        //   [  1366784 …   1366976)  recurrent.bias_ih_l1             [192]
-        //   [  1366976 …   1367168)  recurrent.bias_hh_l1             [192]
-        //   [  1367168 …   1391744)  recurrent.weight_ih_l1_reverse   [192, 128]
-        //   [  1391744 …   1404032)  recurrent.weight_hh_l1_reverse   [192, 64]
-        //   [  1404032 …   1404224)  recurrent.bias_ih_l1_reverse     [192]
-        //   [  1404224 …   1404416)  recurrent.bias_hh_l1_reverse     [192]
-        //   [  1404416 …   1404672)  dense.weight                     [2, 128]
-        //   [  1404672 …   1404674)  dense.bias                       [2]
+        //   [      0 … 1280000)  embedding.weight                [20000, 64]
+        //   [1280000 … 1292288)  recurrent.weight_ih_l0          [192, 64]
+        //   [1292288 … 1304576)  recurrent.weight_hh_l0          [192, 64]
+        //   [1304576 … 1304768)  recurrent.bias_ih_l0            [192]
+        //   [1304768 … 1304960)  recurrent.bias_hh_l0            [192]
+        //   [1304960 … 1317248)  recurrent.weight_ih_l0_reverse  [192, 64]
+        //   [1317248 … 1329536)  recurrent.weight_hh_l0_reverse  [192, 64]
+        //   [1329536 … 1329728)  recurrent.bias_ih_l0_reverse    [192]
+        //   [1329728 … 1329920)  recurrent.bias_hh_l0_reverse    [192]
+        //   [1329920 … 1354496)  recurrent.weight_ih_l1          [192, 128]
+        //   [1354496 … 1366784)  recurrent.weight_hh_l1          [192, 64]
+        //   [1366784 … 1366976)  recurrent.bias_ih_l1            [192]
+        //   [1366976 … 1367168)  recurrent.bias_hh_l1            [192]
+        //   [1367168 … 1391744)  recurrent.weight_ih_l1_reverse  [192, 128]
+        //   [1391744 … 1404032)  recurrent.weight_hh_l1_reverse  [192, 64]
+        //   [1404032 … 1404224)  recurrent.bias_ih_l1_reverse    [192]
+        //   [1404224 … 1404416)  recurrent.bias_hh_l1_reverse    [192]
+        //   [1404416 … 1404672)  dense.weight                    [2, 128]
+        //   [1404672 … 1404674)  dense.bias                      [2]
         private const int EmbeddingOffset = 0;
         private const int RecurrentOffset = 1280000;
         private const int DenseOffset = 1404416;
@@ -129,7 +129,7 @@ namespace App
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
-        /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+        /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(tokens, batch, lengths);
@@ -138,7 +138,7 @@ namespace App
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y0, outputs, batch, 1, OutputSize, default);
         }
 
-        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
         public void ForwardLogits(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(tokens, batch, lengths);
@@ -238,62 +238,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Token ids run from 0 to Vocabulary − 1.</summary>
-            public const int Vocabulary = 20000;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 2;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = false;
-            private const int ParameterTotal = 1404674;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …   1280000)  embedding.weight                 [20000, 64]
-            //   [  1280000 …   1292288)  recurrent.weight_ih_l0           [192, 64]
-            //   [  1292288 …   1304576)  recurrent.weight_hh_l0           [192, 64]
-            //   [  1304576 …   1304768)  recurrent.bias_ih_l0             [192]
-            //   [  1304768 …   1304960)  recurrent.bias_hh_l0             [192]
-            //   [  1304960 …   1317248)  recurrent.weight_ih_l0_reverse   [192, 64]
-            //   [  1317248 …   1329536)  recurrent.weight_hh_l0_reverse   [192, 64]
-            //   [  1329536 …   1329728)  recurrent.bias_ih_l0_reverse     [192]
-            //   [  1329728 …   1329920)  recurrent.bias_hh_l0_reverse     [192]
-            //   [  1329920 …   1354496)  recurrent.weight_ih_l1           [192, 128]
-            //   [  1354496 …   1366784)  recurrent.weight_hh_l1           [192, 64]
-            //   [  1366784 …   1366976)  recurrent.bias_ih_l1             [192]
-            //   [  1366976 …   1367168)  recurrent.bias_hh_l1             [192]
-            //   [  1367168 …   1391744)  recurrent.weight_ih_l1_reverse   [192, 128]
-            //   [  1391744 …   1404032)  recurrent.weight_hh_l1_reverse   [192, 64]
-            //   [  1404032 …   1404224)  recurrent.bias_ih_l1_reverse     [192]
-            //   [  1404224 …   1404416)  recurrent.bias_hh_l1_reverse     [192]
-            //   [  1404416 …   1404672)  dense.weight                     [2, 128]
-            //   [  1404672 …   1404674)  dense.bias                       [2]
-            private const int EmbeddingOffset = 0;
-            private const int RecurrentOffset = 1280000;
-            private const int DenseOffset = 1404416;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("embedding.weight", 0, new[] { 20000, 64 }),
-                new("recurrent.weight_ih_l0", 1280000, new[] { 192, 64 }),
-                new("recurrent.weight_hh_l0", 1292288, new[] { 192, 64 }),
-                new("recurrent.bias_ih_l0", 1304576, new[] { 192 }),
-                new("recurrent.bias_hh_l0", 1304768, new[] { 192 }),
-                new("recurrent.weight_ih_l0_reverse", 1304960, new[] { 192, 64 }),
-                new("recurrent.weight_hh_l0_reverse", 1317248, new[] { 192, 64 }),
-                new("recurrent.bias_ih_l0_reverse", 1329536, new[] { 192 }),
-                new("recurrent.bias_hh_l0_reverse", 1329728, new[] { 192 }),
-                new("recurrent.weight_ih_l1", 1329920, new[] { 192, 128 }),
-                new("recurrent.weight_hh_l1", 1354496, new[] { 192, 64 }),
-                new("recurrent.bias_ih_l1", 1366784, new[] { 192 }),
-                new("recurrent.bias_hh_l1", 1366976, new[] { 192 }),
-                new("recurrent.weight_ih_l1_reverse", 1367168, new[] { 192, 128 }),
-                new("recurrent.weight_hh_l1_reverse", 1391744, new[] { 192, 64 }),
-                new("recurrent.bias_ih_l1_reverse", 1404032, new[] { 192 }),
-                new("recurrent.bias_hh_l1_reverse", 1404224, new[] { 192 }),
-                new("dense.weight", 1404416, new[] { 2, 128 }),
-                new("dense.bias", 1404672, new[] { 2 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -354,7 +299,7 @@ namespace App
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
 
-            /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+            /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(tokens, batch, lengths);
@@ -363,7 +308,7 @@ namespace App
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y0, outputs, batch, 1, OutputSize, default);
             }
 
-            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
             public void ForwardLogits(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(tokens, batch, lengths);

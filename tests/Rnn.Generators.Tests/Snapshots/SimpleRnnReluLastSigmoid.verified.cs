@@ -8,7 +8,7 @@ using global::System; // AsSpan
 namespace App
 {
     /// <summary>
-    /// input 3 → RNN (relu)(3 → 6) ×2 → Dense(6 → 1, sigmoid).
+    /// input 3 → RNN(3 → 6, relu) ×2 → Dense(6 → 1, sigmoid).
     /// Many-to-one: outputs [batch, 1] from the final state.
     /// </summary>
     partial class Detector : global::Rnn.IRnnModel<float>
@@ -23,16 +23,16 @@ namespace App
         private const int ParameterTotal = 157;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-        //   [        0 …        18)  recurrent.weight_ih_l0           [6, 3]
-        //   [       18 …        54)  recurrent.weight_hh_l0           [6, 6]
-        //   [       54 …        60)  recurrent.bias_ih_l0             [6]
-        //   [       60 …        66)  recurrent.bias_hh_l0             [6]
-        //   [       66 …       102)  recurrent.weight_ih_l1           [6, 6]
-        //   [      102 …       138)  recurrent.weight_hh_l1           [6, 6]
-        //   [      138 …       144)  recurrent.bias_ih_l1             [6]
-        //   [      144 …       150)  recurrent.bias_hh_l1             [6]
-        //   [      150 …       156)  dense.weight                     [1, 6]
-        //   [      156 …       157)  dense.bias                       [1]
+        //   [  0 …  18)  recurrent.weight_ih_l0  [6, 3]
+        //   [ 18 …  54)  recurrent.weight_hh_l0  [6, 6]
+        //   [ 54 …  60)  recurrent.bias_ih_l0    [6]
+        //   [ 60 …  66)  recurrent.bias_hh_l0    [6]
+        //   [ 66 … 102)  recurrent.weight_ih_l1  [6, 6]
+        //   [102 … 138)  recurrent.weight_hh_l1  [6, 6]
+        //   [138 … 144)  recurrent.bias_ih_l1    [6]
+        //   [144 … 150)  recurrent.bias_hh_l1    [6]
+        //   [150 … 156)  dense.weight            [1, 6]
+        //   [156 … 157)  dense.bias              [1]
         private const int RecurrentOffset = 0;
         private const int DenseOffset = 150;
 
@@ -60,7 +60,7 @@ namespace App
 
         // ── Layers ────────────────────────────────────────────────────────────
 
-        // recurrent: RNN (relu)(3 → 6), 2 layers (layer k > 0 reads 6 features)
+        // recurrent: RNN(3 → 6, relu), 2 layers (layer k > 0 reads 6 features)
         //   h' = relu(W_ih x + b_ih + W_hh h + b_hh)
         private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
@@ -110,7 +110,7 @@ namespace App
         /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
         public global::System.ReadOnlySpan<float> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
 
-        /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+        /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(inputs, batch, lengths);
@@ -119,7 +119,7 @@ namespace App
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Sigmoid, _y0, outputs, batch, 1, OutputSize, default);
         }
 
-        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+        /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
         public void ForwardLogits(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
         {
             int steps = Begin(inputs, batch, lengths);
@@ -165,7 +165,7 @@ namespace App
             _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 6);
             _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
-            global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+            global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
             return rows;
         }
@@ -180,10 +180,10 @@ namespace App
             _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
         }
 
-        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         private readonly float[] _s0 = new float[6];
         private readonly float[] _sy0 = new float[1];
 
+        /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
@@ -228,43 +228,7 @@ namespace App
         /// <summary>The same model in double precision, for gradient checks by finite differences.</summary>
         public sealed class Float64 : global::Rnn.IRnnModel<double>
         {
-            // ── Sizes ─────────────────────────────────────────────────────────────
-            /// <summary>Features per input step.</summary>
-            public const int InputSize = 3;
-            /// <summary>Features per output (per step for many-to-many models).</summary>
-            public const int OutputSize = 1;
-            /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
-            public const bool ReturnsSequence = false;
-            private const int ParameterTotal = 157;
-
-            // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
-            //   [        0 …        18)  recurrent.weight_ih_l0           [6, 3]
-            //   [       18 …        54)  recurrent.weight_hh_l0           [6, 6]
-            //   [       54 …        60)  recurrent.bias_ih_l0             [6]
-            //   [       60 …        66)  recurrent.bias_hh_l0             [6]
-            //   [       66 …       102)  recurrent.weight_ih_l1           [6, 6]
-            //   [      102 …       138)  recurrent.weight_hh_l1           [6, 6]
-            //   [      138 …       144)  recurrent.bias_ih_l1             [6]
-            //   [      144 …       150)  recurrent.bias_hh_l1             [6]
-            //   [      150 …       156)  dense.weight                     [1, 6]
-            //   [      156 …       157)  dense.bias                       [1]
-            private const int RecurrentOffset = 0;
-            private const int DenseOffset = 150;
-
-            private static readonly global::Rnn.TensorInfo[] s_tensors =
-            {
-                new("recurrent.weight_ih_l0", 0, new[] { 6, 3 }),
-                new("recurrent.weight_hh_l0", 18, new[] { 6, 6 }),
-                new("recurrent.bias_ih_l0", 54, new[] { 6 }),
-                new("recurrent.bias_hh_l0", 60, new[] { 6 }),
-                new("recurrent.weight_ih_l1", 66, new[] { 6, 6 }),
-                new("recurrent.weight_hh_l1", 102, new[] { 6, 6 }),
-                new("recurrent.bias_ih_l1", 138, new[] { 6 }),
-                new("recurrent.bias_hh_l1", 144, new[] { 6 }),
-                new("dense.weight", 150, new[] { 1, 6 }),
-                new("dense.bias", 156, new[] { 1 }),
-            };
-
+            // Sizes, parameter offsets and the tensor table are the outer class's.
             /// <summary>The tensors in the parameter block: PyTorch names, offsets and shapes.</summary>
             public static global::System.Collections.Generic.IReadOnlyList<global::Rnn.TensorInfo> Tensors => s_tensors;
 
@@ -275,7 +239,7 @@ namespace App
 
             // ── Layers ────────────────────────────────────────────────────────────
 
-            // recurrent: RNN (relu)(3 → 6), 2 layers (layer k > 0 reads 6 features)
+            // recurrent: RNN(3 → 6, relu), 2 layers (layer k > 0 reads 6 features)
             //   h' = relu(W_ih x + b_ih + W_hh h + b_hh)
             private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
@@ -325,7 +289,7 @@ namespace App
             /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
             public global::System.ReadOnlySpan<double> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
 
-            /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
+            /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(inputs, batch, lengths);
@@ -334,7 +298,7 @@ namespace App
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Sigmoid, _y0, outputs, batch, 1, OutputSize, default);
             }
 
-            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize], 0 at padding.</summary>
+            /// <summary>Like Forward, but writes the head's pre-activation values (logits) [batch, OutputSize].</summary>
             public void ForwardLogits(global::System.ReadOnlySpan<double> inputs, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
             {
                 int steps = Begin(inputs, batch, lengths);
@@ -380,7 +344,7 @@ namespace App
                 _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 6);
                 _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
-                global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 1);
+                global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                 return rows;
             }
@@ -395,10 +359,10 @@ namespace App
                 _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
             }
 
-            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             private readonly double[] _s0 = new double[6];
             private readonly double[] _sy0 = new double[1];
 
+            /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             public void Step(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
