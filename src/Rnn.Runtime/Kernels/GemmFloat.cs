@@ -106,15 +106,15 @@ namespace Rnn.Kernels
                     splitRows = false;
                     unit = 16;
                 }
-                else if (p.N >= 2 * nr * threads || p.M < 2 * mr * threads)
-                {
-                    splitRows = false;
-                    unit = nr;
-                }
                 else
                 {
-                    splitRows = true;
-                    unit = mr;
+                    // Splitting rows makes every thread pack all of B̂ (n·k); splitting columns makes every thread read
+                    // (and for Aᵀ·B pack) all of A (m·k). Duplicate the smaller.
+                    bool enoughRows = p.M >= 2 * mr * threads;
+                    bool enoughColumns = p.N >= 2 * nr * threads;
+                    bool preferRows = p.CsA != 1 || p.M >= p.N;
+                    splitRows = enoughRows && (preferRows || !enoughColumns);
+                    unit = splitRows ? mr : nr;
                 }
 
                 int extent = splitRows ? p.M : p.N;

@@ -60,12 +60,7 @@ namespace Rnn.Kernels
                 }
                 finally
                 {
-                    SpinWait spin = default;
-                    while (Volatile.Read(ref s_remaining) != 0)
-                    {
-                        spin.SpinOnce(-1);
-                    }
-
+                    WaitForWorkers();
                     s_job = null;
                 }
 
@@ -79,6 +74,33 @@ namespace Rnn.Kernels
             finally
             {
                 Monitor.Exit(s_gate);
+            }
+        }
+
+        /// <summary>
+        /// The workers normally finish at about the same time as the caller, so spin with pause instructions (no
+        /// yielding, which on a busy machine can cost a whole time slice); after ~1 ms fall back to yielding.
+        /// </summary>
+        private static void WaitForWorkers()
+        {
+            long deadline = 0;
+            int iterations = 0;
+            SpinWait slow = default;
+            while (Volatile.Read(ref s_remaining) != 0)
+            {
+                if (deadline == 0 || (++iterations & 63) != 0 || Stopwatch.GetTimestamp() < deadline)
+                {
+                    if (deadline == 0)
+                    {
+                        deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000);
+                    }
+
+                    Thread.SpinWait(1);
+                }
+                else
+                {
+                    slow.SpinOnce(-1);
+                }
             }
         }
 
@@ -126,11 +148,16 @@ namespace Rnn.Kernels
                 {
                     if (!_start.Wait(0))
                     {
+                        // Spin (pause, never yield) for a while: the next job usually follows within microseconds.
                         long deadline = Stopwatch.GetTimestamp() + s_spinTicks;
-                        SpinWait spin = default;
-                        while (_start.CurrentCount == 0 && Stopwatch.GetTimestamp() < deadline)
+                        int iterations = 0;
+                        while (_start.CurrentCount == 0)
                         {
-                            spin.SpinOnce(-1);
+                            Thread.SpinWait(1);
+                            if ((++iterations & 63) == 0 && Stopwatch.GetTimestamp() > deadline)
+                            {
+                                break;
+                            }
                         }
 
                         _start.Wait();
