@@ -72,11 +72,12 @@ namespace Rnn.Generators.Tests
         }
 
         [Fact]
-        public void Every_descriptor_is_an_enabled_error_with_a_help_link_and_advice()
+        public void Every_descriptor_is_enabled_with_a_help_link_and_advice()
         {
             foreach (var d in Descriptors.All)
             {
-                Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+                // Errors stop generation; the one warning flags a model that generates but cannot learn.
+                Assert.Equal(d == Descriptors.SingleUnitSoftmax ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
                 Assert.True(d.IsEnabledByDefault);
                 Assert.Equal("RnnGen", d.Category);
                 Assert.EndsWith("/docs/diagnostics/" + d.Id + ".md", d.HelpLinkUri);

@@ -20,6 +20,13 @@ namespace Rnn.Generators.Diagnostics
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 helpLinkUri: "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics/" + id + ".md");
 
+        private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+            new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+                helpLinkUri: "https://github.com/rnngen/rnngen/blob/main/docs/diagnostics/" + id + ".md");
+
+        /// <summary>Whether a diagnostic with this id stops the model from being generated.</summary>
+        public static bool IsError(string id) => ById(id).DefaultSeverity == DiagnosticSeverity.Error;
+
         public static readonly DiagnosticDescriptor NotPartial = Error("RNN0001",
             "Model class must be partial",
             "'{0}' must be declared partial so RnnGen can add the generated members: write 'partial {1} {0}'");
@@ -100,12 +107,16 @@ namespace Rnn.Generators.Diagnostics
             "Too many stacked layers",
             "{0} = {1} is more than RnnGen generates code for: stack at most {2} layers in one recurrent attribute");
 
+        public static readonly DiagnosticDescriptor SingleUnitSoftmax = Warning("RNN0021",
+            "Softmax over one unit",
+            "Dense({0}, Activation.Softmax) always outputs 1, so its cross-entropy is 0 and nothing learns: use [Dense(1, Activation.Sigmoid)] for a yes/no output, or give the softmax 2 or more units");
+
         public static readonly DiagnosticDescriptor[] All =
         {
             NotPartial, NonPositiveSize, BidirectionalWithoutRecurrent, BidirectionalRepeated, NoRecurrentLayer,
             NoInput, ConflictingInput, DuplicateName, UnsupportedActivation, TooManyParameters, LayerOrder,
             NoHead, InvalidName, GenericModel, InternalError, UndefinedValue, UnsupportedDeclaration, ReservedName,
-            FileNameCollision, TooManyLayers,
+            FileNameCollision, TooManyLayers, SingleUnitSoftmax,
         };
     }
 }

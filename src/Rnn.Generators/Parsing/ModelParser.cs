@@ -49,7 +49,7 @@ namespace Rnn.Generators.Parsing
                     || !IsFirstModelDeclaration(type, declaration))
                     return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
                 var spec = ParseCore(type, declaration, context, diagnostics, classLocation, cancellationToken);
-                return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics.ToEquatableArray());
+                return new ParseResult(HasErrors(diagnostics) ? null : spec, diagnostics.ToEquatableArray());
             }
             catch (OperationCanceledException)
             {
@@ -256,7 +256,9 @@ namespace Rnn.Generators.Parsing
                     diagnostics.Add(Diag(Descriptors.UnsupportedActivation, Locate(denseAttributes[i]) ?? classLocation,
                         "A [Dense] layer before the head", "Softmax", "Activation.Linear, Tanh, Relu or Sigmoid (Softmax belongs to the last [Dense])"));
             }
-            if (diagnostics.Count > 0 || input is null) return null;
+            if (dense.Count > 0 && dense[dense.Count - 1] is { Activation: ActivationKind.Softmax, Units: 1 })
+                diagnostics.Add(Diag(Descriptors.SingleUnitSoftmax, Locate(denseAttributes[dense.Count - 1]) ?? classLocation, "1"));
+            if (HasErrors(diagnostics) || input is null) return null;
 
             return new ModelSpec(
                 type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
@@ -451,5 +453,14 @@ namespace Rnn.Generators.Parsing
 
         private static DiagnosticInfo Diag(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
             new(descriptor.Id, location, arguments.ToImmutableArray().ToEquatableArray());
+    
+        private static bool HasErrors(List<DiagnosticInfo> diagnostics)
+        {
+            foreach (var d in diagnostics)
+            {
+                if (Descriptors.IsError(d.Id)) return true;
+            }
+            return false;
+        }
     }
 }
