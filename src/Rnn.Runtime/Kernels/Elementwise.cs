@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Kernels
 {
@@ -145,38 +147,79 @@ namespace Rnn.Kernels
         private static bool UseFloatVectors => KernelOptions.UseSimd && Vector.IsHardwareAccelerated;
 
         /// <summary>
-        /// Applies a vector operation to every element. The last, possibly overlapping, vector is loaded before anything
-        /// is stored, so in-place use is safe, and every element goes through the same vector code wherever it sits.
+        /// Applies a vector operation to every element, with the widest accelerated vectors. The last, possibly
+        /// overlapping, vector is computed before anything is stored, so in-place use is safe, and every element goes
+        /// through the same vector code wherever it sits.
         /// </summary>
         private static void Apply<TOp>(ReadOnlySpan<float> x, Span<float> y)
             where TOp : struct, IFloatVectorOp
         {
-            int length = x.Length;
-            int width = Vector<float>.Count;
-            if (length == 0)
+            if (x.Length == 0)
             {
                 return;
             }
 
-            if (length < width)
+            ref float xs = ref MemoryMarshal.GetReference(x);
+            ref float ys = ref MemoryMarshal.GetReference(y);
+            int length = x.Length;
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
+            {
+                int width = Vector512<float>.Count;
+                Vector512<float> last = TOp.Invoke(Vector512.LoadUnsafe(ref xs, (nuint)(length - width)));
+                for (int i = 0; i + width <= length; i += width)
+                {
+                    TOp.Invoke(Vector512.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+                }
+
+                last.StoreUnsafe(ref ys, (nuint)(length - width));
+            }
+            else if (Avx2.IsSupported && Fma.IsSupported && length >= Vector256<float>.Count)
+            {
+                int width = Vector256<float>.Count;
+                Vector256<float> last = TOp.Invoke(Vector256.LoadUnsafe(ref xs, (nuint)(length - width)));
+                for (int i = 0; i + width <= length; i += width)
+                {
+                    TOp.Invoke(Vector256.LoadUnsafe(ref xs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+                }
+
+                last.StoreUnsafe(ref ys, (nuint)(length - width));
+            }
+            else if (Avx2.IsSupported && Fma.IsSupported)
+            {
+                // Shorter than one vector: go through a zero-padded scratch vector with the same code.
+                Span<float> scratch = stackalloc float[Vector512<float>.Count];
+                scratch.Clear();
+                x.CopyTo(scratch);
+                if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated)
+                {
+                    TOp.Invoke(Vector512.Create<float>(scratch)).CopyTo(scratch);
+                }
+                else
+                {
+                    TOp.Invoke(Vector256.Create<float>(scratch)).CopyTo(scratch);
+                }
+
+                scratch.Slice(0, length).CopyTo(y);
+            }
+            else if (length >= Vector<float>.Count)
+            {
+                int width = Vector<float>.Count;
+                Vector<float> last = TOp.Invoke(Load(ref xs, length - width));
+                for (int i = 0; i + width <= length; i += width)
+                {
+                    Store(TOp.Invoke(Load(ref xs, i)), ref ys, i);
+                }
+
+                Store(last, ref ys, length - width);
+            }
+            else
             {
                 Span<float> scratch = stackalloc float[Vector<float>.Count];
                 scratch.Clear();
                 x.CopyTo(scratch);
                 TOp.Invoke(new Vector<float>(scratch)).CopyTo(scratch);
                 scratch.Slice(0, length).CopyTo(y);
-                return;
             }
-
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            Vector<float> last = TOp.Invoke(Load(ref xs, length - width));
-            for (int i = 0; i + width <= length; i += width)
-            {
-                Store(TOp.Invoke(Load(ref xs, i)), ref ys, i);
-            }
-
-            Store(last, ref ys, length - width);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,21 +233,37 @@ namespace Rnn.Kernels
         private interface IFloatVectorOp
         {
             static abstract Vector<float> Invoke(Vector<float> x);
+
+            static abstract Vector256<float> Invoke(Vector256<float> x);
+
+            static abstract Vector512<float> Invoke(Vector512<float> x);
         }
 
         private readonly struct SigmoidOp : IFloatVectorOp
         {
             public static Vector<float> Invoke(Vector<float> x) => FloatMath.Sigmoid(x);
+
+            public static Vector256<float> Invoke(Vector256<float> x) => FloatMath.Sigmoid(x);
+
+            public static Vector512<float> Invoke(Vector512<float> x) => FloatMath.Sigmoid(x);
         }
 
         private readonly struct TanhOp : IFloatVectorOp
         {
             public static Vector<float> Invoke(Vector<float> x) => FloatMath.Tanh(x);
+
+            public static Vector256<float> Invoke(Vector256<float> x) => FloatMath.Tanh(x);
+
+            public static Vector512<float> Invoke(Vector512<float> x) => FloatMath.Tanh(x);
         }
 
         private readonly struct ExpOp : IFloatVectorOp
         {
             public static Vector<float> Invoke(Vector<float> x) => FloatMath.Exp(x);
+
+            public static Vector256<float> Invoke(Vector256<float> x) => FloatMath.Exp(x);
+
+            public static Vector512<float> Invoke(Vector512<float> x) => FloatMath.Exp(x);
         }
     }
 }

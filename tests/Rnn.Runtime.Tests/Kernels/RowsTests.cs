@@ -13,7 +13,7 @@ namespace Rnn.Tests.Kernels
         {
             using var scope = new KernelOptionsScope(useSimd: simd);
             var random = new Random(4);
-            foreach (var (rows, columns) in new[] { (1, 1), (3, 7), (5, 16), (2, 33), (64, 512), (0, 5) })
+            foreach (var (rows, columns) in new[] { (1, 1), (3, 7), (5, 16), (2, 33), (64, 512), (0, 5), (3, 0) })
             {
                 float[] m = GemmTestData.RandomArray<float>(random, rows * columns, 0);
                 float[] bias = GemmTestData.RandomArray<float>(random, columns, 2);
@@ -40,7 +40,7 @@ namespace Rnn.Tests.Kernels
         {
             using var scope = new KernelOptionsScope(useSimd: simd);
             var random = new Random(5);
-            foreach (var (rows, columns) in new[] { (1, 1), (3, 7), (5, 16), (2, 33), (100, 130), (0, 5) })
+            foreach (var (rows, columns) in new[] { (1, 1), (3, 7), (5, 16), (2, 33), (100, 130), (0, 5), (3, 0) })
             {
                 double[] m = GemmTestData.RandomArray<double>(random, rows * columns, 0);
                 double[] accumulator = GemmTestData.RandomArray<double>(random, columns, 0);
