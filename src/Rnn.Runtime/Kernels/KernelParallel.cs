@@ -20,12 +20,16 @@ namespace Rnn.Kernels
     /// <remarks>
     /// Workers spin for a short while after each job before blocking, so that back-to-back calls
     /// (one per recurrent step) do not pay the operating system's wake-up latency every time.
+    /// Every part is claimed before it runs; after its own part the caller claims and runs any part whose worker has
+    /// not started yet (e.g. because the machine is busy and the worker was not scheduled), so a call never waits
+    /// for a thread that is not running. Each part is still computed whole by one thread with the same code.
     /// </remarks>
     internal static class KernelParallel
     {
         private static readonly object s_gate = new();
-        private static readonly long s_spinTicks = Stopwatch.Frequency / 5000; // 200 µs
+        private static readonly long s_spinTicks = Stopwatch.Frequency / 10000; // 100 µs
         private static Worker[] s_workers = Array.Empty<Worker>();
+        private static int[] s_claimed = Array.Empty<int>();
         private static KernelJob? s_job;
         private static int s_remaining;
         private static Exception? s_error;
@@ -49,6 +53,11 @@ namespace Rnn.Kernels
                 s_job = job;
                 s_error = null;
                 Volatile.Write(ref s_remaining, parts - 1);
+                for (int part = 1; part < parts; part++)
+                {
+                    Volatile.Write(ref s_claimed[part], 0);
+                }
+
                 for (int w = 0; w < parts - 1; w++)
                 {
                     s_workers[w].Start(w + 1);
@@ -57,6 +66,13 @@ namespace Rnn.Kernels
                 try
                 {
                     job.RunPart(0);
+                    for (int part = 1; part < parts; part++)
+                    {
+                        if (Interlocked.Exchange(ref s_claimed[part], 1) == 0)
+                        {
+                            RunClaimed(job, part);
+                        }
+                    }
                 }
                 finally
                 {
@@ -78,8 +94,9 @@ namespace Rnn.Kernels
         }
 
         /// <summary>
-        /// The workers normally finish at about the same time as the caller, so spin with pause instructions (no
-        /// yielding, which on a busy machine can cost a whole time slice); after ~1 ms fall back to yielding.
+        /// Waits for parts that workers have claimed and are running: they normally finish at about the same time as
+        /// the caller, so spin with pause instructions (no yielding, which on a busy machine can cost a whole time
+        /// slice); after ~1 ms fall back to yielding.
         /// </summary>
         private static void WaitForWorkers()
         {
@@ -104,8 +121,32 @@ namespace Rnn.Kernels
             }
         }
 
+        /// <summary>Runs a part this thread has claimed and counts it as done.</summary>
+        private static void RunClaimed(KernelJob job, int part)
+        {
+            try
+            {
+                job.RunPart(part);
+            }
+            catch (Exception e)
+            {
+                s_error = e;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref s_remaining);
+            }
+        }
+
         private static void EnsureWorkers(int count)
         {
+            if (s_claimed.Length < count + 1)
+            {
+                int[] claimed = new int[count + 1];
+                Array.Fill(claimed, 1);
+                s_claimed = claimed;
+            }
+
             if (s_workers.Length >= count)
             {
                 return;
@@ -163,17 +204,13 @@ namespace Rnn.Kernels
                         _start.Wait();
                     }
 
-                    try
+                    // The claim is a full fence: once it succeeds, s_job is the job the part belongs to, and that
+                    // job cannot finish (and s_job cannot change) before this part is counted as done. A worker that
+                    // wakes late finds its part already claimed and goes back to waiting.
+                    int part = Volatile.Read(ref _part);
+                    if (Interlocked.Exchange(ref s_claimed[part], 1) == 0)
                     {
-                        s_job!.RunPart(Volatile.Read(ref _part));
-                    }
-                    catch (Exception e)
-                    {
-                        s_error = e;
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref s_remaining);
+                        RunClaimed(s_job!, part);
                     }
                 }
             }
