@@ -1,5 +1,7 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
+using Rnn.Kernels;
 
 namespace Rnn.Layers
 {
@@ -16,15 +18,18 @@ namespace Rnn.Layers
         public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev, Span<T> h, Span<T> hn, int hidden)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            // r and z: one vectorised sigmoid over both blocks; n: the pre-activation, then one vectorised tanh.
+            var rAndZ = gates.Slice(0, 2 * hidden);
+            TensorPrimitives.Add<T>(rAndZ, hh.Slice(0, 2 * hidden), rAndZ);
+            Elementwise.Sigmoid<T>(rAndZ, rAndZ);
+            var n = gates.Slice(2 * hidden, hidden);
+            hh.Slice(2 * hidden, hidden).CopyTo(hn);
+            for (int k = 0; k < hidden; k++) n[k] += gates[k] * hn[k];
+            Elementwise.Tanh<T>(n, n);
             for (int k = 0; k < hidden; k++)
             {
-                T r = Scalar<T>.Sigmoid(gates[k] + hh[k]);
-                T z = Scalar<T>.Sigmoid(gates[hidden + k] + hh[hidden + k]);
-                T hnk = hh[2 * hidden + k];
-                T n = T.Tanh(gates[2 * hidden + k] + r * hnk);
-                gates[k] = r; gates[hidden + k] = z; gates[2 * hidden + k] = n;
-                hn[k] = hnk;
-                h[k] = (T.One - z) * n + z * hPrev[k];
+                T z = gates[hidden + k];
+                h[k] = (T.One - z) * n[k] + z * hPrev[k];
             }
         }
 

@@ -1,5 +1,7 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
+using Rnn.Kernels;
 
 namespace Rnn.Layers
 {
@@ -13,21 +15,18 @@ namespace Rnn.Layers
         public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> cPrev, Span<T> c, Span<T> h, int hidden)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var i = gates.Slice(0, hidden);
-            var f = gates.Slice(hidden, hidden);
+            // The activations run vectorised over whole gate blocks; c and h follow in one elementwise pass each.
+            var iAndF = gates.Slice(0, 2 * hidden);
             var g = gates.Slice(2 * hidden, hidden);
             var o = gates.Slice(3 * hidden, hidden);
-            for (int k = 0; k < hidden; k++)
-            {
-                T ik = Scalar<T>.Sigmoid(i[k]);
-                T fk = Scalar<T>.Sigmoid(f[k]);
-                T gk = T.Tanh(g[k]);
-                T ok = Scalar<T>.Sigmoid(o[k]);
-                i[k] = ik; f[k] = fk; g[k] = gk; o[k] = ok;
-                T ck = fk * cPrev[k] + ik * gk;
-                c[k] = ck;
-                h[k] = ok * T.Tanh(ck);
-            }
+            Elementwise.Sigmoid<T>(iAndF, iAndF);
+            Elementwise.Tanh<T>(g, g);
+            Elementwise.Sigmoid<T>(o, o);
+            var i = gates.Slice(0, hidden);
+            var f = gates.Slice(hidden, hidden);
+            for (int k = 0; k < hidden; k++) c[k] = f[k] * cPrev[k] + i[k] * g[k];
+            Elementwise.Tanh<T>(c.Slice(0, hidden), h.Slice(0, hidden));
+            TensorPrimitives.Multiply<T>(h.Slice(0, hidden), o, h.Slice(0, hidden));
         }
 
         /// <summary>Backward of one step: from dh (total gradient of h') and dc (gradient of c' from the next step) to the pre-activation gradients; dc becomes dc_prev.</summary>

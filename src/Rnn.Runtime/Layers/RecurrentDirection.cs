@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Rnn.Kernels;
 
 namespace Rnn.Layers
@@ -260,9 +261,6 @@ namespace Rnn.Layers
             Array.Clear(_stateC);
         }
 
-        private static void Add(Span<T> dst, ReadOnlySpan<T> src)
-        {
-            for (int k = 0; k < dst.Length; k++) dst[k] += src[k];
-        }
+        private static void Add(Span<T> dst, ReadOnlySpan<T> src) => TensorPrimitives.Add<T>(dst, src.Slice(0, dst.Length), dst);
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using Rnn.Kernels;
 
 namespace Rnn.Layers
 {
@@ -10,12 +11,10 @@ namespace Rnn.Layers
         public static void Forward<T>(Span<T> gates, Span<T> h, bool relu, int hidden)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int k = 0; k < hidden; k++)
-            {
-                T v = relu ? Scalar<T>.Relu(gates[k]) : T.Tanh(gates[k]);
-                gates[k] = v;
-                h[k] = v;
-            }
+            var pre = gates.Slice(0, hidden);
+            if (relu) Elementwise.Relu<T>(pre, pre);
+            else Elementwise.Tanh<T>(pre, pre);
+            pre.CopyTo(h);
         }
 
         /// <summary>dpre = dh ⊙ act'(h'), act' from the output: 1 − h'² for tanh, [h' &gt; 0] for relu.</summary>
