@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace Rnn.Kernels
@@ -31,6 +32,12 @@ namespace Rnn.Kernels
             Validate(a.Length, b.Length, c.Length, m, n, k);
             if (KernelOptions.UseSimd)
             {
+                if (k == 1)
+                {
+                    OuterProduct(a, b, c, m, n, accumulate);
+                    return;
+                }
+
                 if (typeof(T) == typeof(float) && GemmFloat.IsSupported)
                 {
                     GemmFloat.MatMulTransB(
@@ -115,6 +122,22 @@ namespace Rnn.Kernels
         }
 
         /// <summary>Validates dimensions and span lengths for a product of an [m,k] and a [k,n] operand into [m,n].</summary>
+        /// <summary>
+        /// k = 1 (one input feature, e.g. an audio sample): every row of C is a[i]·b, one vectorised multiply(-add) per row.
+        /// Each element is one product (plus C), so the result is the same as every other path's.
+        /// </summary>
+        private static void OuterProduct<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int n, bool accumulate)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var row = b.Slice(0, n);
+            for (int i = 0; i < m; i++)
+            {
+                var cRow = c.Slice(i * n, n);
+                if (accumulate) TensorPrimitives.MultiplyAdd<T>(row, a[i], cRow, cRow);
+                else TensorPrimitives.Multiply<T>(row, a[i], cRow);
+            }
+        }
+
         internal static void Validate(int aLength, int bLength, int cLength, int m, int n, int k)
         {
             KernelChecks.Dimension(m, "m");
