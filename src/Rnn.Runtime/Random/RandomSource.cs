@@ -129,6 +129,33 @@ public sealed class RandomSource
         }
     }
 
+    /// <summary>
+    /// The generator's complete state, to save in a checkpoint and give back to <see cref="SetState"/>: six words, the
+    /// four xoshiro256** words, 1 when <see cref="NextNormal"/> holds a pending second value of its pair (else 0), and
+    /// that value's bits (<see cref="BitConverter.DoubleToUInt64Bits"/>).
+    /// </summary>
+    public ulong[] GetState() =>
+        [s0, s1, s2, s3, hasCachedNormal ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(cachedNormal)];
+
+    /// <summary>Restores a state from <see cref="GetState"/>: the generator then continues exactly as the one saved.</summary>
+    /// <param name="state">Six words as <see cref="GetState"/> returns them.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="state"/> does not hold six words, its four generator words are all 0, or its flag is not 0 or 1.
+    /// </exception>
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 6 || (state[0] | state[1] | state[2] | state[3]) == 0 || state[4] > 1)
+        {
+            throw new ArgumentException(
+                "state must be six words from GetState(): four generator words, not all 0, a flag 0 or 1 and the cached normal's bits.",
+                nameof(state));
+        }
+
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3]);
+        hasCachedNormal = state[4] == 1;
+        cachedNormal = BitConverter.UInt64BitsToDouble(state[5]);
+    }
+
     private static ulong SplitMix64(ref ulong state)
     {
         ulong z = state += 0x9E3779B97F4A7C15;
