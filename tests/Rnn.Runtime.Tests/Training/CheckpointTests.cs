@@ -220,9 +220,8 @@ public sealed class CheckpointTests : IDisposable
     private SafetensorsException AssertLoadFailsAndChangesNothing(string path, Optimizer target)
     {
         float[] parameters = RandomBlock(100);
-        float[] parametersBefore = (float[])parameters.Clone();
         Stepped(target, 3, parameters);
-        parametersBefore = (float[])parameters.Clone();
+        float[] parametersBefore = (float[])parameters.Clone();
         var statesBefore = target.StateNames.Select(n => target.GetState(n).ToArray()).ToArray();
         float rateBefore = target.LearningRate;
 
