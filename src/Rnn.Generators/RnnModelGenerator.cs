@@ -37,18 +37,15 @@ namespace Rnn.Generators
                 context.ReportDiagnostic(ToDiagnostic(info));
             if (result.Spec is not { } spec) return;
 
-            string source;
             try
             {
-                source = ModelEmitter.Emit(spec);
+                context.AddSource(spec.HintName, ModelEmitter.Emit(spec));
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None,
                     spec.ClassName, e.GetType().Name + ": " + e.Message));
-                return;
             }
-            context.AddSource(spec.HintName, source);
         }
 
         private static Diagnostic ToDiagnostic(DiagnosticInfo info)

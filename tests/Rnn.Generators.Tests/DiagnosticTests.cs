@@ -243,6 +243,16 @@ namespace Rnn.Generators.Tests
             Assert.Contains("use letters, digits and '_' only, starting with a letter or '_'", Message(d));
         }
 
+        [Theory]
+        [InlineData("optimizer")]
+        [InlineData("checkpoint")]
+        public void RNN0013_names_reserved_for_checkpoints(string name)
+        {
+            var d = DiagnosticAssert.Verify(InApp("[RnnModel(Input = 3)]\n[{|RNN0013:Lstm(8, Name = \"" + name + "\")|}]\n[Dense(1)]\npublic partial class M { }")).Single();
+            Assert.Contains("Layer name '" + name + "' is not usable as a tensor prefix", Message(d));
+            Assert.Contains("prefix the optimizer state in checkpoint files; choose another name", Message(d));
+        }
+
         // ── RNN0009 activations ─────────────────────────────────────────────
 
         [Theory]

@@ -77,7 +77,7 @@ namespace Rnn.Generators.Diagnostics
 
         public static readonly DiagnosticDescriptor InvalidName = Error("RNN0013",
             "Invalid layer name",
-            "Layer name '{0}' is not usable as a tensor prefix: use letters, digits and '_' only, starting with a letter or '_'");
+            "Layer name '{0}' is not usable as a tensor prefix: {1}");
 
         public static readonly DiagnosticDescriptor GenericModel = Error("RNN0014",
             "Generic model classes are not supported",

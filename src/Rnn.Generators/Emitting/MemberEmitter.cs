@@ -102,7 +102,7 @@ namespace Rnn.Generators.Emitting
                     CellKind.Gru => "Gru",
                     _ => r.Activation == ActivationKind.Relu ? "RnnRelu" : "RnnTanh",
                 };
-                w.Line("private readonly " + Layers + ".RecurrentBlock<" + s + "> _" + Camel(plan.RecurrentIds[i]) + " = new(" + Layers + ".CellType." + cell
+                w.Line("private readonly " + Layers + ".RecurrentBlock<" + s + "> " + plan.BlockField(i) + " = new(" + Layers + ".CellType." + cell
                     + ", input: " + r.Input + ", hidden: " + r.Hidden + ", layers: " + r.Layers + ", directions: " + r.Directions
                     + ", merge: global::Rnn.Merge." + r.Merge + ", parameterOffset: " + plan.RecurrentIds[i] + "Offset);");
             }
@@ -194,14 +194,14 @@ namespace Rnn.Generators.Emitting
                 var r = spec.Recurrent[i];
                 string input = i == 0 ? "_x" : "_h" + (i - 1);
                 w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", " + Times("n", r.Output) + ");");
-                w.Line("_" + Camel(plan.RecurrentIds[i]) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ");");
+                w.Line(plan.BlockField(i) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ");");
             }
             int last = spec.Recurrent.Count - 1;
             w.Line(Layers + ".Workspace.Ensure(ref _features, " + Times("rows", plan.Features) + ");");
             if (plan.Sequence)
                 w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_h" + last + ", batch, steps, " + plan.Features + ", _features);  // to [batch, steps, " + plan.Features + "]");
             else
-                w.Line("_" + Camel(plan.RecurrentIds[last]) + ".FinalState(_features);  // forward after its last valid step, reverse after step 0");
+                w.Line(plan.BlockField(last) + ".FinalState(_features);  // forward after its last valid step, reverse after step 0");
             for (int i = 0; i < spec.Dense.Count; i++)
             {
                 var d = spec.Dense[i];
@@ -235,7 +235,7 @@ namespace Rnn.Generators.Emitting
             for (int i = last; i >= 0; i--)
             {
                 var r = spec.Recurrent[i];
-                string block = "_" + Camel(plan.RecurrentIds[i]);
+                string block = plan.BlockField(i);
                 string input = i == 0 ? "_x" : "_h" + (i - 1);
                 string dInput;
                 if (i > 0)
@@ -282,7 +282,5 @@ namespace Rnn.Generators.Emitting
             w.Line();
             ReferenceEmitter.Emit(w, plan, s);
         }
-
-        public static string Camel(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
     }
 }

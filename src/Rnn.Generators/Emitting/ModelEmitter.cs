@@ -19,12 +19,12 @@ namespace Rnn.Generators.Emitting
             w.Line();
             w.Line("using global::System; // AsSpan");
             w.Line();
-            if (spec.Namespace is not null) w.Open("namespace " + spec.Namespace);
-            foreach (var t in spec.ContainingTypes) w.Open("partial " + t.Keyword + " " + t.Name);
+            if (spec.Namespace is not null) w.Open("namespace " + string.Join(".", System.Linq.Enumerable.Select(spec.Namespace.Split('.'), Identifier)));
+            foreach (var t in spec.ContainingTypes) w.Open("partial " + t.Keyword + " " + Identifier(t.Name));
 
             Summary(w, plan);
-            w.Open("partial class " + spec.ClassName + " : global::Rnn.IRnnModel<float>");
-            MemberEmitter.Emit(w, plan, "float", spec.ClassName, twin: false);
+            w.Open("partial class " + Identifier(spec.ClassName) + " : global::Rnn.IRnnModel<float>");
+            MemberEmitter.Emit(w, plan, "float", Identifier(spec.ClassName), twin: false);
             w.Line();
             w.Line("/// <summary>The same model in double precision, for gradient checks by finite differences.</summary>");
             w.Open("public sealed class Float64 : global::Rnn.IRnnModel<double>");
@@ -37,6 +37,10 @@ namespace Rnn.Generators.Emitting
             if (spec.Namespace is not null) w.Close();
             return w.ToString();
         }
+
+        /// <summary>A name as C# source: keywords get '@' (a class named <c>@class</c>, a namespace <c>@event</c>).</summary>
+        public static string Identifier(string name) =>
+            Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
         private static void Summary(SourceWriter w, ModelPlan plan)
         {

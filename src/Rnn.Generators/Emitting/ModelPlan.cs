@@ -68,6 +68,9 @@ namespace Rnn.Generators.Emitting
             return -1;
         }
 
+        /// <summary>The field holding recurrent module <paramref name="index"/>: <c>_recurrentBlock</c>; the suffix keeps it apart from the workspaces (<c>_x</c>, <c>_parameters</c>, …) whatever the layer is named.</summary>
+        public string BlockField(int index) => "_" + char.ToLowerInvariant(RecurrentIds[index][0]) + RecurrentIds[index].Substring(1) + "Block";
+
         public int RecurrentOffset(int index) => Offset(Spec.Recurrent[index].Name + ".weight_ih_l0");
 
         public int RecurrentCount(int index)

@@ -12,6 +12,7 @@ namespace Rnn.Generators.Emitting
             w.Line("/// <summary>");
             w.Line("/// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the");
             w.Line("/// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name=\"tolerance\"/>.");
+            w.Line("/// The reference weights stay loaded in this model, and its gradients are those of the reference batch.");
             w.Line("/// </summary>");
             w.Open("public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)");
             w.Line("var reference = global::Rnn.ReferenceCase.Read(path);");

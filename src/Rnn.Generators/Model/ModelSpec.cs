@@ -51,8 +51,6 @@ namespace Rnn.Generators.Model
     {
         public DenseSpec Head => Dense[Dense.Count - 1];
 
-        public int Outputs => Head.Units;
-
         public string HintName =>
             (Namespace is null ? "" : Namespace + ".")
             + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))

@@ -79,7 +79,7 @@ namespace Rnn.Generators.Parsing
             var modelLocation = Locate(modelAttribute) ?? classLocation;
             var layers = type.GetAttributes()
                 .Where(a => a.AttributeClass is { } c && c.ContainingNamespace is { Name: "Rnn", ContainingNamespace.IsGlobalNamespace: true }
-                    && c.Name != "RnnModelAttribute")
+                    && LayerAttributes.Contains(c.Name))
                 .Select(a => (Attribute: a, Syntax: a.ApplicationSyntaxReference))
                 .OrderBy(a => a.Syntax?.SyntaxTree.FilePath, StringComparer.Ordinal)
                 .ThenBy(a => a.Syntax?.Span.Start ?? 0)
@@ -261,7 +261,7 @@ namespace Rnn.Generators.Parsing
             if (HasErrors(diagnostics) || input is null) return null;
 
             return new ModelSpec(
-                type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+                NamespaceName(type.ContainingNamespace),
                 ContainingTypes(type),
                 type.Name,
                 returns,
@@ -332,7 +332,15 @@ namespace Rnn.Generators.Parsing
         {
             string name = type.Name + ".g.cs";
             for (var t = type.ContainingType; t is not null; t = t.ContainingType) name = t.Name + "." + name;
-            return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+            return NamespaceName(type.ContainingNamespace) is { } ns ? ns + "." + name : name;
+        }
+
+        /// <summary>The namespace as plain identifiers joined by dots (no '@': the emitter escapes keywords), or null for the global one.</summary>
+        private static string? NamespaceName(INamespaceSymbol? ns)
+        {
+            if (ns is null || ns.IsGlobalNamespace) return null;
+            string? outer = NamespaceName(ns.ContainingNamespace);
+            return outer is null ? ns.Name : outer + "." + ns.Name;
         }
 
         private static void CheckPartial(INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, LocationInfo? classLocation)
@@ -360,6 +368,13 @@ namespace Rnn.Generators.Parsing
             return list.ToEquatableArray();
         }
 
+        /// <summary>The attributes that describe layers; other attributes (in namespace Rnn or not) are not the parser's business.</summary>
+        private static readonly HashSet<string> LayerAttributes = new(StringComparer.Ordinal)
+        {
+            "EmbeddingAttribute", "OneHotAttribute", "SimpleRnnAttribute", "LstmAttribute", "GruAttribute",
+            "BidirectionalAttribute", "DenseAttribute",
+        };
+
         private static string Keyword(INamedTypeSymbol t) => t.TypeKind switch
         {
             TypeKind.Struct => t.IsRecord ? "record struct" : "struct",
@@ -377,7 +392,9 @@ namespace Rnn.Generators.Parsing
             }
             name ??= fallback;
             if (!IsValidName(name))
-                diagnostics.Add(Diag(Descriptors.InvalidName, location, name));
+                diagnostics.Add(Diag(Descriptors.InvalidName, location, name, "use letters, digits and '_' only, starting with a letter or '_'"));
+            else if (name is "optimizer" or "checkpoint")
+                diagnostics.Add(Diag(Descriptors.InvalidName, location, name, "'optimizer' and 'checkpoint' prefix the optimizer state in checkpoint files; choose another name"));
             else if (!names.Add(name))
                 diagnostics.Add(Diag(Descriptors.DuplicateName, location, name));
             return name;

@@ -121,7 +121,6 @@ namespace Rnn.Kernels
             GemmScalar.MatMulTransA(a, b, c, m, n, k, accumulate);
         }
 
-        /// <summary>Validates dimensions and span lengths for a product of an [m,k] and a [k,n] operand into [m,n].</summary>
         /// <summary>
         /// k = 1 (one input feature, e.g. an audio sample): every row of C is a[i]·b, one vectorised multiply(-add) per row.
         /// Each element is one product (plus C), so the result is the same as every other path's.
@@ -138,6 +137,7 @@ namespace Rnn.Kernels
             }
         }
 
+        /// <summary>Validates dimensions and span lengths for a product of an [m,k] and a [k,n] operand into [m,n].</summary>
         internal static void Validate(int aLength, int bLength, int cLength, int m, int n, int k)
         {
             KernelChecks.Dimension(m, "m");

@@ -15,12 +15,12 @@ namespace Rnn;
 /// </summary>
 /// <example>
 /// <code>
-/// Checkpoint.Save("run.ckpt", model.Parameters, model.Tensors, adam, new Dictionary&lt;string, string&gt;
+/// Checkpoint.Save("run.ckpt", model.Parameters, MyModel.Tensors, adam, new Dictionary&lt;string, string&gt;
 /// {
 ///     ["position"] = batcher.Position.ToString(CultureInfo.InvariantCulture),
 ///     ["random"] = Checkpoint.FormatRandomState(random),
 /// });
-/// var metadata = Checkpoint.Load("run.ckpt", model.Parameters, model.Tensors, adam);
+/// var metadata = Checkpoint.Load("run.ckpt", model.Parameters, MyModel.Tensors, adam);
 /// batcher.Seek(int.Parse(metadata["position"], CultureInfo.InvariantCulture));
 /// Checkpoint.RestoreRandomState(random, metadata["random"]);
 /// </code>

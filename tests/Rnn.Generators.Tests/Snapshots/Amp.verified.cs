@@ -59,7 +59,7 @@ namespace App
         //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
         //   c' = f ⊙ c + i ⊙ g
         //   h' = o ⊙ tanh(c')
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 1, hidden: 32, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 1, hidden: 32, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // dense: Dense(32 → 1), y = W x + b        loss: mean squared error
 
@@ -159,7 +159,7 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 32);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 32);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 32, _features);  // to [batch, steps, 32]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -176,7 +176,7 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 32);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 32, _dh0);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
         }
 
         private readonly float[] _s0 = new float[32];
@@ -187,7 +187,7 @@ namespace App
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrent.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
         }
@@ -195,7 +195,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -210,6 +210,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -245,7 +246,7 @@ namespace App
             //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
             //   c' = f ⊙ c + i ⊙ g
             //   h' = o ⊙ tanh(c')
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 1, hidden: 32, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 1, hidden: 32, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // dense: Dense(32 → 1), y = W x + b        loss: mean squared error
 
@@ -345,7 +346,7 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 32);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 32);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 32, _features);  // to [batch, steps, 32]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -362,7 +363,7 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 32);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 32, _dh0);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n), _dh0.AsSpan(0, n * 32), default, _dx.AsSpan(0, n));
             }
 
             private readonly double[] _s0 = new double[32];
@@ -373,7 +374,7 @@ namespace App
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrent.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
             }
@@ -381,7 +382,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -396,6 +397,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

@@ -71,7 +71,7 @@ namespace App
         //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
         //   c' = f ⊙ c + i ⊙ g
         //   h' = o ⊙ tanh(c')
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 6, hidden: 5, layers: 1, directions: 2, merge: global::Rnn.Merge.Average, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 6, hidden: 5, layers: 1, directions: 2, merge: global::Rnn.Merge.Average, parameterOffset: RecurrentOffset);
 
         // dense: Dense(5 → 50), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -165,7 +165,7 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 5);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 5);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 5, _features);  // to [batch, steps, 5]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 50);
@@ -182,7 +182,7 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 6);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 5);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 5, _dh0);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 6), _dh0.AsSpan(0, n * 5), default, _dx.AsSpan(0, n * 6));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 6), _dh0.AsSpan(0, n * 5), default, _dx.AsSpan(0, n * 6));
         }
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -194,7 +194,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -209,6 +209,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -245,7 +246,7 @@ namespace App
             //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
             //   c' = f ⊙ c + i ⊙ g
             //   h' = o ⊙ tanh(c')
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 6, hidden: 5, layers: 1, directions: 2, merge: global::Rnn.Merge.Average, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 6, hidden: 5, layers: 1, directions: 2, merge: global::Rnn.Merge.Average, parameterOffset: RecurrentOffset);
 
             // dense: Dense(5 → 50), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -339,7 +340,7 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 5);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 5);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 5, _features);  // to [batch, steps, 5]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 50);
@@ -356,7 +357,7 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 6);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 5);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 5, _dh0);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 6), _dh0.AsSpan(0, n * 5), default, _dx.AsSpan(0, n * 6));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 6), _dh0.AsSpan(0, n * 5), default, _dx.AsSpan(0, n * 6));
             }
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -368,7 +369,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -383,6 +384,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

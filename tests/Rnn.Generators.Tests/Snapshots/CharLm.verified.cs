@@ -76,7 +76,7 @@ namespace App
         //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
         //   c' = f ⊙ c + i ⊙ g
         //   h' = o ⊙ tanh(c')
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 30, hidden: 16, layers: 3, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 30, hidden: 16, layers: 3, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // dense: Dense(16 → 30), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -167,7 +167,7 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -183,7 +183,7 @@ namespace App
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 16, _dh0);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
         }
 
         private readonly float[] _s0 = new float[16];
@@ -198,7 +198,7 @@ namespace App
             _stepOneHot[token] = 1;
             global::System.ReadOnlySpan<float> x = _stepOneHot;
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrent.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
         }
@@ -206,7 +206,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -221,6 +221,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -257,7 +258,7 @@ namespace App
             //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
             //   c' = f ⊙ c + i ⊙ g
             //   h' = o ⊙ tanh(c')
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 30, hidden: 16, layers: 3, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 30, hidden: 16, layers: 3, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // dense: Dense(16 → 30), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -348,7 +349,7 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -364,7 +365,7 @@ namespace App
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 16, _dh0);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
             }
 
             private readonly double[] _s0 = new double[16];
@@ -379,7 +380,7 @@ namespace App
                 _stepOneHot[token] = 1;
                 global::System.ReadOnlySpan<double> x = _stepOneHot;
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrent.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
             }
@@ -387,7 +388,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -402,6 +403,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

@@ -76,7 +76,7 @@ namespace App
         //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
         //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
         //   h' = (1 − z) ⊙ n + z ⊙ h
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // dense: Dense(8 → 16), y = relu(W x + b)
 
@@ -185,9 +185,9 @@ namespace App
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 8);
-            _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+            _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 16);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, rows, _y0);
             global::Rnn.Layers.Workspace.Ensure(ref _y1, rows * 8);
@@ -212,7 +212,7 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 8);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, _y0, _dy0, rows, _dFeatures);
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
         }
 
         private readonly float[] _s0 = new float[8];
@@ -227,7 +227,7 @@ namespace App
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
             global::System.ReadOnlySpan<float> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrent.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _s0, 1, _sy0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _sy0, 1, _sy1);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, Dense2Offset, 8, 4, global::Rnn.Activation.Sigmoid, _sy1, 1, _sy2);
@@ -238,7 +238,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -253,6 +253,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -287,7 +288,7 @@ namespace App
             //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
             //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
             //   h' = (1 − z) ⊙ n + z ⊙ h
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // dense: Dense(8 → 16), y = relu(W x + b)
 
@@ -396,9 +397,9 @@ namespace App
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 8);
-                _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+                _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 16);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, rows, _y0);
                 global::Rnn.Layers.Workspace.Ensure(ref _y1, rows * 8);
@@ -423,7 +424,7 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 8);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, _y0, _dy0, rows, _dFeatures);
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
             }
 
             private readonly double[] _s0 = new double[8];
@@ -438,7 +439,7 @@ namespace App
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
                 global::System.ReadOnlySpan<double> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrent.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _s0, 1, _sy0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _sy0, 1, _sy1);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, Dense2Offset, 8, 4, global::Rnn.Activation.Sigmoid, _sy1, 1, _sy2);
@@ -449,7 +450,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -464,6 +465,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

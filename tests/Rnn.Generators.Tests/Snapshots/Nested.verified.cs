@@ -61,7 +61,7 @@ namespace App
                 //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
                 //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
                 //   h' = (1 − z) ⊙ n + z ⊙ h
-                private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 2, hidden: 4, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+                private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 2, hidden: 4, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
                 // dense: Dense(4 → 1), y = W x + b        loss: mean squared error
 
@@ -161,7 +161,7 @@ namespace App
                     int n = steps * batch;
                     int rows = n;
                     global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 4);
-                    _recurrent.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
+                    _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
                     global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                     global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
                     global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -178,7 +178,7 @@ namespace App
                     global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 2);
                     global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 4);
                     global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 4, _dh0);
-                    _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
+                    _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
                 }
 
                 private readonly float[] _s0 = new float[4];
@@ -189,7 +189,7 @@ namespace App
                 {
                     global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                     global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                    _recurrent.Step(_parameters, x, _s0);
+                    _recurrentBlock.Step(_parameters, x, _s0);
                     global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                     global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
                 }
@@ -197,7 +197,7 @@ namespace App
                 /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
                 public void ResetState()
                 {
-                    _recurrent.ResetState();
+                    _recurrentBlock.ResetState();
                 }
 
                 /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -212,6 +212,7 @@ namespace App
                 /// <summary>
                 /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
                 /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+                /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
                 /// </summary>
                 public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
                 {
@@ -245,7 +246,7 @@ namespace App
                     //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
                     //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
                     //   h' = (1 − z) ⊙ n + z ⊙ h
-                    private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 2, hidden: 4, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+                    private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 2, hidden: 4, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
                     // dense: Dense(4 → 1), y = W x + b        loss: mean squared error
 
@@ -345,7 +346,7 @@ namespace App
                         int n = steps * batch;
                         int rows = n;
                         global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 4);
-                        _recurrent.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
+                        _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
                         global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                         global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
                         global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -362,7 +363,7 @@ namespace App
                         global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 2);
                         global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 4);
                         global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 4, _dh0);
-                        _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
+                        _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 2), _dh0.AsSpan(0, n * 4), default, _dx.AsSpan(0, n * 2));
                     }
 
                     private readonly double[] _s0 = new double[4];
@@ -373,7 +374,7 @@ namespace App
                     {
                         global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                         global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                        _recurrent.Step(_parameters, x, _s0);
+                        _recurrentBlock.Step(_parameters, x, _s0);
                         global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                         global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
                     }
@@ -381,7 +382,7 @@ namespace App
                     /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
                     public void ResetState()
                     {
-                        _recurrent.ResetState();
+                        _recurrentBlock.ResetState();
                     }
 
                     /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -396,6 +397,7 @@ namespace App
                     /// <summary>
                     /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
                     /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+                    /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
                     /// </summary>
                     public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
                     {

@@ -93,18 +93,18 @@ namespace App
         //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
         //   c' = f ⊙ c + i ⊙ g
         //   h' = o ⊙ tanh(c')
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 3, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 3, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // recurrent_1: GRU(8 → 6), bidirectional, concat → 12 features
         //   r = σ(W_ir x + b_ir + W_hr h + b_hr)        reset gate
         //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
         //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
         //   h' = (1 − z) ⊙ n + z ⊙ h
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent1 = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent1Block = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
 
         // recurrent_2: RNN(12 → 4, tanh), 2 layers (layer k > 0 reads 4 features)
         //   h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent2 = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent2Block = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
 
         // dense: Dense(4 → 2), y = relu(W x + b)        loss: mean squared error
 
@@ -210,11 +210,11 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _h1, n * 12);
-            _recurrent1.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
+            _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
             global::Rnn.Layers.Workspace.Ensure(ref _h2, n * 4);
-            _recurrent2.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
+            _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h2, batch, steps, 4, _features);  // to [batch, steps, 4]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -231,11 +231,11 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dh1, n * 12);
             global::Rnn.Layers.Workspace.Ensure(ref _dh2, n * 4);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 4, _dh2);
-            _recurrent2.Backward(_parameters, _gradients, _h1.AsSpan(0, n * 12), _dh2.AsSpan(0, n * 4), default, _dh1.AsSpan(0, n * 12));
+            _recurrent2Block.Backward(_parameters, _gradients, _h1.AsSpan(0, n * 12), _dh2.AsSpan(0, n * 4), default, _dh1.AsSpan(0, n * 12));
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 8);
-            _recurrent1.Backward(_parameters, _gradients, _h0.AsSpan(0, n * 8), _dh1.AsSpan(0, n * 12), default, _dh0.AsSpan(0, n * 8));
+            _recurrent1Block.Backward(_parameters, _gradients, _h0.AsSpan(0, n * 8), _dh1.AsSpan(0, n * 12), default, _dh0.AsSpan(0, n * 8));
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 3);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), _dh0.AsSpan(0, n * 8), default, _dx.AsSpan(0, n * 3));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), _dh0.AsSpan(0, n * 8), default, _dx.AsSpan(0, n * 3));
         }
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -247,9 +247,9 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
-            _recurrent1.ResetState();
-            _recurrent2.ResetState();
+            _recurrentBlock.ResetState();
+            _recurrent1Block.ResetState();
+            _recurrent2Block.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -264,6 +264,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -299,18 +300,18 @@ namespace App
             //   o = σ(W_io x + b_io + W_ho h + b_ho)        output gate
             //   c' = f ⊙ c + i ⊙ g
             //   h' = o ⊙ tanh(c')
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Lstm, input: 3, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Lstm, input: 3, hidden: 8, layers: 1, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // recurrent_1: GRU(8 → 6), bidirectional, concat → 12 features
             //   r = σ(W_ir x + b_ir + W_hr h + b_hr)        reset gate
             //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
             //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
             //   h' = (1 − z) ⊙ n + z ⊙ h
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent1 = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent1Block = new(global::Rnn.Layers.CellType.Gru, input: 8, hidden: 6, layers: 1, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent1Offset);
 
             // recurrent_2: RNN(12 → 4, tanh), 2 layers (layer k > 0 reads 4 features)
             //   h' = tanh(W_ih x + b_ih + W_hh h + b_hh)
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent2 = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent2Block = new(global::Rnn.Layers.CellType.RnnTanh, input: 12, hidden: 4, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: Recurrent2Offset);
 
             // dense: Dense(4 → 2), y = relu(W x + b)        loss: mean squared error
 
@@ -416,11 +417,11 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _h1, n * 12);
-                _recurrent1.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
+                _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
                 global::Rnn.Layers.Workspace.Ensure(ref _h2, n * 4);
-                _recurrent2.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
+                _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h2, batch, steps, 4, _features);  // to [batch, steps, 4]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -437,11 +438,11 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dh1, n * 12);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh2, n * 4);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 4, _dh2);
-                _recurrent2.Backward(_parameters, _gradients, _h1.AsSpan(0, n * 12), _dh2.AsSpan(0, n * 4), default, _dh1.AsSpan(0, n * 12));
+                _recurrent2Block.Backward(_parameters, _gradients, _h1.AsSpan(0, n * 12), _dh2.AsSpan(0, n * 4), default, _dh1.AsSpan(0, n * 12));
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 8);
-                _recurrent1.Backward(_parameters, _gradients, _h0.AsSpan(0, n * 8), _dh1.AsSpan(0, n * 12), default, _dh0.AsSpan(0, n * 8));
+                _recurrent1Block.Backward(_parameters, _gradients, _h0.AsSpan(0, n * 8), _dh1.AsSpan(0, n * 12), default, _dh0.AsSpan(0, n * 8));
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 3);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), _dh0.AsSpan(0, n * 8), default, _dx.AsSpan(0, n * 3));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), _dh0.AsSpan(0, n * 8), default, _dx.AsSpan(0, n * 3));
             }
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -453,9 +454,9 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
-                _recurrent1.ResetState();
-                _recurrent2.ResetState();
+                _recurrentBlock.ResetState();
+                _recurrent1Block.ResetState();
+                _recurrent2Block.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -470,6 +471,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

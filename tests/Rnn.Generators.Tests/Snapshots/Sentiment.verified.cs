@@ -85,7 +85,7 @@ namespace App
         //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
         //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
         //   h' = (1 − z) ⊙ n + z ⊙ h
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 64, hidden: 64, layers: 2, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 64, hidden: 64, layers: 2, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // dense: Dense(128 → 2), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -179,9 +179,9 @@ namespace App
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
-            _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+            _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
             return rows;
@@ -194,7 +194,7 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 128);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 64);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
         }
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -206,7 +206,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -221,6 +221,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -255,7 +256,7 @@ namespace App
             //   z = σ(W_iz x + b_iz + W_hz h + b_hz)        update gate
             //   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
             //   h' = (1 − z) ⊙ n + z ⊙ h
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.Gru, input: 64, hidden: 64, layers: 2, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.Gru, input: 64, hidden: 64, layers: 2, directions: 2, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // dense: Dense(128 → 2), y = softmax(W x + b)        loss: cross-entropy over class ids
 
@@ -349,9 +350,9 @@ namespace App
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
-                _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+                _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                 return rows;
@@ -364,7 +365,7 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 128);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 64);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
             }
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -376,7 +377,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -391,6 +392,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {

@@ -62,7 +62,7 @@ namespace App
 
         // recurrent: RNN(3 → 6, relu), 2 layers (layer k > 0 reads 6 features)
         //   h' = relu(W_ih x + b_ih + W_hh h + b_hh)
-        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrent = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+        private readonly global::Rnn.Layers.RecurrentBlock<float> _recurrentBlock = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
         // dense: Dense(6 → 1), y = σ(W x + b)        loss: binary cross-entropy
 
@@ -162,9 +162,9 @@ namespace App
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 6);
-            _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 6);
-            _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+            _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
             return rows;
@@ -177,7 +177,7 @@ namespace App
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 6);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
             global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 3);
-            _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
+            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
         }
 
         private readonly float[] _s0 = new float[6];
@@ -188,7 +188,7 @@ namespace App
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrent.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Sigmoid, _sy0, y, 1, 1, OutputSize, default);
         }
@@ -196,7 +196,7 @@ namespace App
         /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
-            _recurrent.ResetState();
+            _recurrentBlock.ResetState();
         }
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -211,6 +211,7 @@ namespace App
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
         /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+        /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
         /// </summary>
         public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
         {
@@ -241,7 +242,7 @@ namespace App
 
             // recurrent: RNN(3 → 6, relu), 2 layers (layer k > 0 reads 6 features)
             //   h' = relu(W_ih x + b_ih + W_hh h + b_hh)
-            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrent = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
+            private readonly global::Rnn.Layers.RecurrentBlock<double> _recurrentBlock = new(global::Rnn.Layers.CellType.RnnRelu, input: 3, hidden: 6, layers: 2, directions: 1, merge: global::Rnn.Merge.Concat, parameterOffset: RecurrentOffset);
 
             // dense: Dense(6 → 1), y = σ(W x + b)        loss: binary cross-entropy
 
@@ -341,9 +342,9 @@ namespace App
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 6);
-                _recurrent.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 6);
-                _recurrent.FinalState(_features);  // forward after its last valid step, reverse after step 0
+                _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, rows, _y0);  // logits
                 return rows;
@@ -356,7 +357,7 @@ namespace App
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 6);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
                 global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 3);
-                _recurrent.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
             }
 
             private readonly double[] _s0 = new double[6];
@@ -367,7 +368,7 @@ namespace App
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrent.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Sigmoid, _sy0, y, 1, 1, OutputSize, default);
             }
@@ -375,7 +376,7 @@ namespace App
             /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
-                _recurrent.ResetState();
+                _recurrentBlock.ResetState();
             }
 
             /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
@@ -390,6 +391,7 @@ namespace App
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
             /// logits, the loss and every gradient with PyTorch's: |a − b| / max(1, |b|) ≤ <paramref name="tolerance"/>.
+            /// The reference weights stay loaded in this model, and its gradients are those of the reference batch.
             /// </summary>
             public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)
             {
