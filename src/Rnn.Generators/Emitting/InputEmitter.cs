@@ -45,6 +45,7 @@ namespace Rnn.Generators.Emitting
             var input = plan.Spec.Input;
             w.Line("int steps = " + Layers + ".Guard.Steps(" + InputName(plan) + ".Length, batch, " + (plan.Tokens ? "1" : "InputSize") + ", nameof(" + InputName(plan) + "));");
             w.Line(Layers + ".Guard.Lengths(lengths, batch, steps);");
+            w.Line(Layers + ".Guard.Capacity(steps, batch, widestRow: " + Int(plan.WidestRow) + ");");
             w.Line(Layers + ".Workspace.Ensure(ref _x, " + Times("steps * batch", input.Dim) + ");");
             switch (input.Kind)
             {

@@ -62,6 +62,18 @@ namespace Rnn.Generators.Emitting
         /// <summary>Whether backward must produce the gradient of the first recurrent input.</summary>
         public bool NeedsInputGradient => Spec.Input.Kind != InputKind.OneHot;
 
+        /// <summary>The widest row of any workspace: input, gates (g·H), layer outputs, dense outputs.</summary>
+        public int WidestRow
+        {
+            get
+            {
+                int widest = Spec.Input.Dim;
+                foreach (var r in Spec.Recurrent) widest = System.Math.Max(widest, System.Math.Max(r.Gates * r.Hidden, r.Directions * r.Hidden));
+                foreach (var d in Spec.Dense) widest = System.Math.Max(widest, System.Math.Max(d.Input, d.Units));
+                return widest;
+            }
+        }
+
         public int Offset(string tensor)
         {
             foreach (var slot in Slots) if (slot.Name == tensor) return (int)slot.Offset;

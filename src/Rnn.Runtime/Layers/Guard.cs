@@ -17,6 +17,19 @@ namespace Rnn.Layers
             return (int)(length / perSequence);
         }
 
+        /// <summary>
+        /// Checks that the workspaces for this batch fit in arrays: the widest holds (steps + 1) · batch rows of
+        /// <paramref name="widestRow"/> values, which must not exceed <see cref="Array.MaxLength"/>.
+        /// </summary>
+        public static void Capacity(int steps, int batch, int widestRow)
+        {
+            long values = (long)(steps + 1) * batch * widestRow;
+            if (values > Array.MaxLength)
+                throw new ArgumentException(
+                    $"batch · steps = {batch} · {steps} is too large for this model: its widest workspace would hold {values} values, more than one array can ({Array.MaxLength}). Split the batch or the sequences.",
+                    nameof(batch));
+        }
+
         /// <summary>Checks that lengths is empty (every sequence full) or holds one length in 0…steps per sequence.</summary>
         public static void Lengths(ReadOnlySpan<int> lengths, int batch, int steps)
         {

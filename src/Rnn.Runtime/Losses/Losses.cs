@@ -191,26 +191,7 @@ public static class Losses
         }
     }
 
-    private static void CheckLengths(ReadOnlySpan<int> lengths, int batch, int steps)
-    {
-        if (lengths.IsEmpty)
-        {
-            return;
-        }
-
-        if (lengths.Length != batch)
-        {
-            throw new ArgumentException($"lengths must be empty or hold batch = {batch} values, got {lengths.Length}.", nameof(lengths));
-        }
-
-        for (int b = 0; b < batch; b++)
-        {
-            if ((uint)lengths[b] > (uint)steps)
-            {
-                throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside 0..steps = 0..{steps}.", nameof(lengths));
-            }
-        }
-    }
+    private static void CheckLengths(ReadOnlySpan<int> lengths, int batch, int steps) => Layers.Guard.Lengths(lengths, batch, steps);
 
     /// <summary>The valid steps of sequence <paramref name="b"/>.</summary>
     private static int ValidSteps(ReadOnlySpan<int> lengths, int b, int steps) => lengths.IsEmpty ? steps : lengths[b];

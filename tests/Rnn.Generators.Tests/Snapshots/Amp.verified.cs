@@ -129,6 +129,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 128);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch);
             global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
             return steps;
@@ -316,6 +317,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 128);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch);
                 global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
                 return steps;

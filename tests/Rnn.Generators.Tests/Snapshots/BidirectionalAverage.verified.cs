@@ -137,6 +137,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 50);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 6);
             global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 6, tokens, batch, steps, _x);
             return steps;
@@ -312,6 +313,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 50);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 6);
                 global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 6, tokens, batch, steps, _x);
                 return steps;

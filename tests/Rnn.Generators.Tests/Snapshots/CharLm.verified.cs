@@ -140,6 +140,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 64);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 30);
             global::Rnn.Layers.TokenInput.OneHot<float>(Vocabulary, tokens, batch, steps, _x);
             return steps;
@@ -322,6 +323,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 64);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 30);
                 global::Rnn.Layers.TokenInput.OneHot<double>(Vocabulary, tokens, batch, steps, _x);
                 return steps;

@@ -157,6 +157,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 24);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
             global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
             return steps;
@@ -369,6 +370,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 24);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
                 global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
                 return steps;

@@ -180,6 +180,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 32);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 3);
             global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
             return steps;
@@ -387,6 +388,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 32);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 3);
                 global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
                 return steps;

@@ -151,6 +151,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 192);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 64);
             global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 64, tokens, batch, steps, _x);
             return steps;
@@ -322,6 +323,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 192);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 64);
                 global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 64, tokens, batch, steps, _x);
                 return steps;

@@ -132,6 +132,7 @@ namespace App
         {
             int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+            global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 6);
             global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 3);
             global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
             return steps;
@@ -312,6 +313,7 @@ namespace App
             {
                 int steps = global::Rnn.Layers.Guard.Steps(inputs.Length, batch, InputSize, nameof(inputs));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
+                global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 6);
                 global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 3);
                 global::Rnn.Layers.Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);
                 return steps;
