@@ -67,7 +67,8 @@ import torch.nn as nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 __all__ = ["Embedding", "OneHot", "SimpleRnn", "Lstm", "Gru", "Bidirectional", "Dense", "RnnStack",
-           "export_case", "save_weights", "write_safetensors", "read_safetensors", "CASES", "make_builtin_case"]
+           "export_case", "save_weights", "write_safetensors", "read_safetensors", "run_recurrent", "CASES",
+           "make_builtin_case"]
 
 ACTIVATIONS = ("linear", "sigmoid", "softmax", "tanh", "relu")
 MERGES = ("concat", "sum", "mul", "average")
@@ -204,6 +205,44 @@ def _act(name, y):
     return y
 
 
+def _merge(merge, fwd, rev, concat):
+    if merge == "concat":
+        return concat
+    if merge == "sum":
+        return fwd + rev
+    if merge == "mul":
+        return fwd * rev
+    return (fwd + rev) / 2
+
+
+def run_recurrent(modules, x, lengths=None):
+    """RnnGen's recurrent stack: the modules (nn.RNN/LSTM/GRU, batch_first, each with `_rnngen_merge` when
+    bidirectional) run one after the other on x [B, T, F] through pack_padded_sequence(enforce_sorted=False).
+    Returns (outputs [B, T, F'] with 0 at padding, merged final state [B, F'] of the last module: forward direction
+    after each sequence's last valid step, reverse direction after step 0). Seq2Seq encoders (export_seq2seq.py) use it too."""
+    B, T = x.shape[0], x.shape[1]
+    if lengths is None:
+        lengths = torch.full((B,), T, dtype=torch.int64)
+    lengths = torch.as_tensor(lengths, dtype=torch.int64).cpu()
+    mask = (torch.arange(T)[None, :] < lengths[:, None]).to(x.dtype)[:, :, None]   # [B, T, 1]
+    final = None
+    for module in modules:
+        packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, h = module(packed)
+        out, _ = pad_packed_sequence(out, batch_first=True, total_length=T)
+        hn = h[0] if isinstance(module, nn.LSTM) else h          # [layers * D, B, H]
+        H = module.hidden_size
+        if module.bidirectional:
+            merge = getattr(module, "_rnngen_merge", "concat")
+            fwd, rev = out[..., :H], out[..., H:]
+            out = _merge(merge, fwd, rev, torch.cat([fwd, rev], dim=-1))
+            final = _merge(merge, hn[-2], hn[-1], torch.cat([hn[-2], hn[-1]], dim=1))
+        else:
+            final = hn[-1]
+        x = out * mask                                            # padding is 0 before the next module
+    return x, final
+
+
 class RnnStack(nn.Module):
     """An RnnGen model as a torch.nn.Module: forward(x, lengths) returns the head's pre-activation values.
 
@@ -333,26 +372,7 @@ class RnnStack(nn.Module):
     def forward(self, x, lengths=None):
         """x: [B, T, I] floats or [B, T] token ids; lengths [B] (default: all T). Returns the head's logits."""
         x = self.embed(x)
-        B, T = x.shape[0], x.shape[1]
-        if lengths is None:
-            lengths = torch.full((B,), T, dtype=torch.int64)
-        lengths = torch.as_tensor(lengths, dtype=torch.int64).cpu()
-        mask = (torch.arange(T)[None, :] < lengths[:, None]).to(x.dtype)[:, :, None]   # [B, T, 1]
-        final = None
-        for name in self.recurrent_names:
-            module = getattr(self, name)
-            packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-            out, h = module(packed)
-            out, _ = pad_packed_sequence(out, batch_first=True, total_length=T)
-            hn = h[0] if isinstance(module, nn.LSTM) else h          # [layers * D, B, H]
-            H = module.hidden_size
-            if module.bidirectional:
-                fwd, rev = out[..., :H], out[..., H:]
-                out = self._merge(module._rnngen_merge, fwd, rev, torch.cat([fwd, rev], dim=-1))
-                final = self._merge(module._rnngen_merge, hn[-2], hn[-1], torch.cat([hn[-2], hn[-1]], dim=1))
-            else:
-                final = hn[-1]
-            x = out * mask                                            # padding is 0 before the next module
+        x, final = run_recurrent([getattr(self, name) for name in self.recurrent_names], x, lengths)
         y = x if self.returns == "sequence" else final
         for k, name in enumerate(self.dense_names):
             dense = getattr(self, name)
@@ -363,13 +383,7 @@ class RnnStack(nn.Module):
 
     @staticmethod
     def _merge(merge, fwd, rev, concat):
-        if merge == "concat":
-            return concat
-        if merge == "sum":
-            return fwd + rev
-        if merge == "mul":
-            return fwd * rev
-        return (fwd + rev) / 2
+        return _merge(merge, fwd, rev, concat)
 
     def predict(self, x, lengths=None):
         """What RnnGen's Forward returns: the head's activation applied to the logits."""

@@ -36,4 +36,17 @@ namespace Rnn
         /// <summary>(forward + reverse) / 2, H features.</summary>
         Average = 3,
     }
+
+    /// <summary>How an <see cref="AttentionAttribute"/> scores a decoder query q against every encoder output h_s.</summary>
+    public enum AttentionScore
+    {
+        /// <summary>Luong's dot: q · h_s (the decoder's hidden size must equal the encoder's output features).</summary>
+        Dot = 0,
+        /// <summary>Luong's general: q · (W_a h_s).</summary>
+        General = 1,
+        /// <summary>Luong's concat: v · tanh(W_q q + W_k h_s + b_k), with q the decoder's current state.</summary>
+        Concat = 2,
+        /// <summary>Bahdanau's additive attention: the concat score with q the previous state; the context feeds the decoder's input.</summary>
+        Bahdanau = 3,
+    }
 }

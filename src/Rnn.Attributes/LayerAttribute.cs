@@ -20,5 +20,17 @@ namespace Rnn
 
         /// <summary>Stacked layers (PyTorch's <c>num_layers</c>). Layer k &gt; 0 reads D·H features.</summary>
         public int Layers { get; set; } = 1;
+
+        /// <summary>
+        /// PyTorch's <c>dropout</c>: inverted dropout on the outputs of every stacked layer but the last, while the model's
+        /// <c>Training</c> is on. In [0, 1); needs <see cref="Layers"/> &gt; 1.
+        /// </summary>
+        public float Dropout { get; set; }
+
+        /// <summary>
+        /// Keras' <c>recurrent_dropout</c>: inverted dropout on h_{t−1} where it meets W_hh, one mask per sequence and layer
+        /// kept for every step, while the model's <c>Training</c> is on. In [0, 1).
+        /// </summary>
+        public float RecurrentDropout { get; set; }
     }
 }

@@ -12,6 +12,8 @@ namespace Rnn
         public int Vocab { get; }
         /// <summary>Features per token.</summary>
         public int Dim { get; }
+        /// <summary>Inverted dropout on the embedded vectors while the model's <c>Training</c> is on (PyTorch's word language model: <c>drop(encoder(input))</c>). In [0, 1).</summary>
+        public float Dropout { get; set; }
     }
 
     /// <summary>Token input as one-hot vectors of length <see cref="Vocab"/> (no parameters).</summary>

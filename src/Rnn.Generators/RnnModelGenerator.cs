@@ -35,16 +35,21 @@ namespace Rnn.Generators
         {
             foreach (var info in result.Diagnostics)
                 context.ReportDiagnostic(ToDiagnostic(info));
-            if (result.Spec is not { } spec) return;
+            if (result.Seq2Seq is { } seq2seq) AddSource(context, seq2seq.HintName, seq2seq.ClassName, () => Seq2SeqEmitter.Emit(seq2seq));
+            else if (result.Spec is { } spec) AddSource(context, spec.HintName, spec.ClassName, () => ModelEmitter.Emit(spec));
+        }
 
+        /// <summary>Adds a generated file; an emitter failure becomes RNN0015 instead of a crash of the generator.</summary>
+        private static void AddSource(SourceProductionContext context, string hintName, string className, Func<string> emit)
+        {
             try
             {
-                context.AddSource(spec.HintName, ModelEmitter.Emit(spec));
+                context.AddSource(hintName, emit());
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.InternalError, Location.None,
-                    spec.ClassName, e.GetType().Name + ": " + e.Message));
+                    className, e.GetType().Name + ": " + e.Message));
             }
         }
 

@@ -50,6 +50,29 @@ namespace Rnn.Generators.Tests
                 [Dense(30, Activation.Softmax)]
                 public partial class CharLm { }
                 """) },
+            ["DropoutLm"] = new[] { InApp("""
+                [RnnModel]
+                [Embedding(40, 8, Dropout = 0.1f)]
+                [Gru(16, Layers = 2, Dropout = 0.25f, RecurrentDropout = 0.2f)]
+                [Dense(40, Activation.Softmax)]
+                public partial class DropoutLm { }
+                """) },
+            ["DateSeq2Seq"] = new[] { InApp("""
+                [RnnModel]
+                [Encoder] [Embedding(40, 16)] [Bidirectional] [Lstm(32)]
+                [Decoder(StartToken = 1, EndToken = 2)] [Embedding(14, 8)] [Lstm(64)]
+                [Attention(AttentionScore.Bahdanau, Units = 32)]
+                [Dense(14, Activation.Softmax)]
+                public partial class DateModel { }
+                """) },
+            ["LuongSeq2Seq"] = new[] { InApp("""
+                [RnnModel]
+                [Encoder] [Embedding(20, 8)] [Gru(16, Layers = 2)] [Bidirectional(Merge = Merge.Sum)] [Lstm(16)]
+                [Decoder(StartToken = 0, EndToken = 9)] [Embedding(10, 4)] [Gru(16, Layers = 2)]
+                [Attention(AttentionScore.Dot)]
+                [Dense(10, Activation.Softmax)]
+                public partial class Luong { }
+                """) },
             ["BidirectionalConcat"] = new[] { InApp("""
                 [RnnModel(Input = 4)]
                 [Bidirectional(Merge = Merge.Concat)]

@@ -29,7 +29,7 @@ namespace Rnn.Generators.Tests
             ["too many arguments"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8, 2)] [Dense(1)] public partial class M { }" + Tail }, new string[0]),
             ["read-only property set"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8, Hidden = 4)] [Dense(1)] public partial class M { }" + Tail }, new string[0]),
             ["non-constant argument"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(M.Size)] [Dense(1)] public partial class M { public static int Size = 8; }" + Tail }, new string[0]),
-            ["unknown attribute among the layers"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8)] [Attention(4)] [Dense(1)] public partial class M { }" + Tail }, new string[0]),
+            ["unknown attribute among the layers"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8)] [Conv1d(4)] [Dense(1)] public partial class M { }" + Tail }, new string[0]),
             ["unclosed attribute argument list"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8 [Dense(1)] public partial class M { }" + Tail }, new string[0]),
             ["unclosed class"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8)] [Dense(1)] public partial class M {" }, new string[0]),
             ["missing class name"] = (new[] { Head + "[RnnModel(Input = 3)] [Lstm(8)] [Dense(1)] public partial class { }" + Tail }, new string[0]),

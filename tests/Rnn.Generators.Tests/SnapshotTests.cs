@@ -13,6 +13,8 @@ namespace Rnn.Generators.Tests
         [InlineData("Amp")]                          // float input, LSTM, linear head, many-to-many (the design's first model)
         [InlineData("Sentiment")]                    // embedding, bidirectional 2-layer GRU, softmax, many-to-one (the design's second)
         [InlineData("CharLm")]                       // one-hot, 3-layer LSTM, softmax, many-to-many
+        [InlineData("DropoutLm")]
+        [InlineData("DateSeq2Seq")]                  // encoder–decoder: bidirectional LSTM encoder, Bahdanau attention                    // embedding dropout, dropout between GRU layers, recurrent dropout
         [InlineData("SimpleRnnReluLastSigmoid")]     // relu RNN, 2 layers, sigmoid head, many-to-one
         [InlineData("RecurrentStack")]               // LSTM → bidirectional GRU → 2-layer RNN
         [InlineData("BidirectionalAverage")]         // averaged directions

@@ -111,12 +111,33 @@ namespace Rnn.Generators.Diagnostics
             "Softmax over one unit",
             "Dense({0}, Activation.Softmax) always outputs 1, so its cross-entropy is 0 and nothing learns: use [Dense(1, Activation.Sigmoid)] for a yes/no output, or give the softmax 2 or more units");
 
+        public static readonly DiagnosticDescriptor DropoutRate = Error("RNN0022",
+            "Dropout rate out of range",
+            "{0} = {1} is not a dropout rate: use a value in [0, 1) (0 turns dropout off)");
+
+        public static readonly DiagnosticDescriptor DropoutWithoutLayers = Warning("RNN0023",
+            "Dropout between layers of a single layer",
+            "{0}.Dropout = {1} drops between stacked layers, but this module has one layer, so it does nothing (as PyTorch warns): set Layers > 1, or use RecurrentDropout or the embedding's Dropout");
+
+        public static readonly DiagnosticDescriptor InvalidSeq2Seq = Error("RNN0024",
+            "Invalid encoder–decoder",
+            "{0}: {1}");
+
+        public static readonly DiagnosticDescriptor DotAttentionSize = Error("RNN0025",
+            "Dot attention between different sizes",
+            "Dot attention multiplies the decoder's state ({0} features) with the encoder's outputs ({1} features): make them equal, or use AttentionScore.General, Concat or Bahdanau");
+
+        public static readonly DiagnosticDescriptor SpecialToken = Error("RNN0026",
+            "Start or end token outside the target vocabulary",
+            "{0} = {1} is not a usable token of the {2}-token target vocabulary: use distinct ids in 0 … {3}");
+
         public static readonly DiagnosticDescriptor[] All =
         {
             NotPartial, NonPositiveSize, BidirectionalWithoutRecurrent, BidirectionalRepeated, NoRecurrentLayer,
             NoInput, ConflictingInput, DuplicateName, UnsupportedActivation, TooManyParameters, LayerOrder,
             NoHead, InvalidName, GenericModel, InternalError, UndefinedValue, UnsupportedDeclaration, ReservedName,
-            FileNameCollision, TooManyLayers, SingleUnitSoftmax,
+            FileNameCollision, TooManyLayers, SingleUnitSoftmax, DropoutRate, DropoutWithoutLayers,
+            InvalidSeq2Seq, DotAttentionSize, SpecialToken,
         };
     }
 }

@@ -51,6 +51,14 @@ namespace Rnn.Generators.Emitting
             {
                 case InputKind.Embedding:
                     w.Line(Layers + ".TokenInput.Embed<" + s + ">(_parameters, " + plan.EmbeddingId + "Offset, Vocabulary, " + input.Dim + ", tokens, batch, steps, _x);");
+                    if (plan.EmbeddingDropout)
+                    {
+                        w.Line("_embeddingMasked = Training;");
+                        w.Open("if (_embeddingMasked)");
+                        w.Line(Layers + ".Workspace.Ensure(ref _embeddingMask, " + Times("steps * batch", input.Dim) + ");");
+                        w.Line(Layers + ".Dropout.Apply<" + s + ">(_x.AsSpan(0, " + Times("steps * batch", input.Dim) + "), _embeddingMask, " + TrainingEmitter.Float(input.Dropout) + ", DropoutRandom);");
+                        w.Close();
+                    }
                     break;
                 case InputKind.OneHot:
                     w.Line(Layers + ".TokenInput.OneHot<" + s + ">(Vocabulary, tokens, batch, steps, _x);");
@@ -78,22 +86,36 @@ namespace Rnn.Generators.Emitting
                 ActivationKind.Sigmoid => "mean binary cross-entropy",
                 _ => "mean squared error",
             };
+            string targetsParameter = "global::System.ReadOnlySpan<" + targetType + "> targets";
+            w.Line("/// <summary>Forward and " + loss + " over valid positions, without gradients (e.g. a validation loss). Targets: " + (classes ? "class ids " : "") + targetShape + ".</summary>");
+            w.Open("public " + s + " Evaluate(" + InputParameter(plan, s) + ", int batch, " + targetsParameter + ", global::System.ReadOnlySpan<int> lengths = default)");
+            w.Line("return ForwardLoss(" + InputName(plan) + ", batch, targets, lengths, out _, out _);");
+            w.Close();
+            w.Line();
+
+            w.Open("private " + s + " ForwardLoss(" + InputParameter(plan, s) + ", int batch, " + targetsParameter + ", global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)");
+            w.Line("steps = Begin(" + InputName(plan) + ", batch, lengths);");
+            w.Line(Layers + ".Guard.Size(targets.Length, " + targetLength + ", nameof(targets), \"" + targetShape + "\");");
+            w.Line("rows = RunForward(steps, batch, lengths);");
+            w.Line(Layers + ".Workspace.Ensure(ref _dy" + last + ", rows * OutputSize);");
+            w.Line(Layers + ".Workspace.Ensure(ref _headScratch, rows * OutputSize);");
+            w.Line("return " + Layers + ".Head.Loss<" + s + ">(" + Activation(head.Activation) + ", _y" + last + ", targets, batch, " + HeadSteps(plan)
+                + ", OutputSize, " + HeadLengths(plan) + ", _dy" + last + ", _headScratch);");
+            w.Close();
+            w.Line();
+
             w.Line("/// <summary>");
             w.Line("/// Forward, " + loss + " over valid positions, and backpropagation through time: adds d loss / d parameter");
             w.Line("/// into <see cref=\"Gradients\"/> and returns the loss. Targets: " + (classes ? "class ids " : "") + targetShape + ".");
             w.Line("/// </summary>");
-            w.Open("public " + s + " Backward(" + InputParameter(plan, s) + ", int batch, global::System.ReadOnlySpan<" + targetType + "> targets, global::System.ReadOnlySpan<int> lengths = default)");
-            w.Line("int steps = Begin(" + InputName(plan) + ", batch, lengths);");
-            w.Line(Layers + ".Guard.Size(targets.Length, " + targetLength + ", nameof(targets), \"" + targetShape + "\");");
-            w.Line("int rows = RunForward(steps, batch, lengths);");
-            w.Line(Layers + ".Workspace.Ensure(ref _dy" + last + ", rows * OutputSize);");
-            w.Line(Layers + ".Workspace.Ensure(ref _headScratch, rows * OutputSize);");
-            w.Line(s + " loss = " + Layers + ".Head.Loss<" + s + ">(" + Activation(head.Activation) + ", _y" + last + ", targets, batch, " + HeadSteps(plan)
-                + ", OutputSize, " + HeadLengths(plan) + ", _dy" + last + ", _headScratch);");
+            w.Open("public " + s + " Backward(" + InputParameter(plan, s) + ", int batch, " + targetsParameter + ", global::System.ReadOnlySpan<int> lengths = default)");
+            w.Line(s + " loss = ForwardLoss(" + InputName(plan) + ", batch, targets, lengths, out int steps, out int rows);");
             w.Line("RunBackward(steps, batch, rows);");
             switch (plan.Spec.Input.Kind)
             {
                 case InputKind.Embedding:
+                    if (plan.EmbeddingDropout)
+                        w.Line("if (_embeddingMasked) " + Layers + ".Dropout.Backward<" + s + ">(_dx.AsSpan(0, " + Times("steps * batch", plan.Spec.Input.Dim) + "), _embeddingMask);");
                     w.Line(Layers + ".TokenInput.EmbedBackward<" + s + ">(_gradients, " + plan.EmbeddingId + "Offset, " + plan.Spec.Input.Dim + ", tokens, batch, steps, _dx);");
                     break;
                 case InputKind.Features:

@@ -18,11 +18,13 @@ namespace Rnn.Generators.Emitting
             Fields(w, plan, s);
             Constructors(w, plan, s, className);
             Parameters(w, plan, s);
+            TrainingEmitter.Emit(w, plan, s);
             InputEmitter.EmitForward(w, plan, s);
             InputEmitter.EmitBackward(w, plan, s);
             ForwardCore(w, plan, s);
             BackwardCore(w, plan, s);
             StepEmitter.Emit(w, plan, s);
+            if (plan.LanguageModel && !twin) SamplingEmitter.Emit(w, plan);
             Files(w, plan, s);
         }
 
@@ -44,6 +46,8 @@ namespace Rnn.Generators.Emitting
             w.Line("public const int OutputSize = " + Int(plan.Outputs) + ";");
             w.Line("/// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>");
             w.Line("public const bool ReturnsSequence = " + (plan.Sequence ? "true" : "false") + ";");
+            w.Line("/// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>");
+            w.Line("public const int StateSize = " + Int(plan.StateSize) + ";");
             w.Line("private const int ParameterTotal = " + Int(plan.Total) + ";");
             w.Line();
             w.Line("// ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──");
@@ -85,7 +89,8 @@ namespace Rnn.Generators.Emitting
             w.Line();
             w.Line("// ── Layers ────────────────────────────────────────────────────────────");
             if (spec.Input.Kind == InputKind.Embedding)
-                w.Line("// " + spec.Input.Name + ": x_t = E[token_t], E [" + spec.Input.Size + ", " + spec.Input.Dim + "]");
+                w.Line("// " + spec.Input.Name + ": x_t = E[token_t], E [" + spec.Input.Size + ", " + spec.Input.Dim + "]"
+                    + (plan.EmbeddingDropout ? "; while Training: dropout " + TrainingEmitter.Float(spec.Input.Dropout) + " on x_t" : ""));
             else if (spec.Input.Kind == InputKind.OneHot)
                 w.Line("// " + spec.Input.Name + ": x_t = onehot(token_t), " + spec.Input.Size + " features");
             for (int i = 0; i < spec.Recurrent.Count; i++)
@@ -96,6 +101,8 @@ namespace Rnn.Generators.Emitting
                     + (r.Layers > 1 ? ", " + r.Layers + " layers (layer k > 0 reads " + r.Directions * r.Hidden + " features)" : "")
                     + (r.Bidirectional ? ", bidirectional, " + r.Merge.ToString().ToLowerInvariant() + " → " + r.Output + " features" : ""));
                 foreach (var line in Equations.Recurrent(r)) w.Line("//   " + line);
+                if (r.Dropout > 0f) w.Line("//   while Training: dropout " + TrainingEmitter.Float(r.Dropout) + " on the outputs of every layer but the last (x_{l+1} = m ⊙ h_l / (1 − p))");
+                if (r.RecurrentDropout > 0f) w.Line("//   while Training: recurrent dropout " + TrainingEmitter.Float(r.RecurrentDropout) + " on h where it meets W_hh, one mask per sequence");
                 string cell = r.Cell switch
                 {
                     CellKind.Lstm => "Lstm",
@@ -104,7 +111,7 @@ namespace Rnn.Generators.Emitting
                 };
                 w.Line("private readonly " + Layers + ".RecurrentBlock<" + s + "> " + plan.BlockField(i) + " = new(" + Layers + ".CellType." + cell
                     + ", input: " + r.Input + ", hidden: " + r.Hidden + ", layers: " + r.Layers + ", directions: " + r.Directions
-                    + ", merge: global::Rnn.Merge." + r.Merge + ", parameterOffset: " + plan.RecurrentIds[i] + "Offset);");
+                    + ", merge: global::Rnn.Merge." + r.Merge + ", parameterOffset: " + plan.RecurrentIds[i] + "Offset" + TrainingEmitter.BlockArguments(r) + ");");
             }
             for (int i = 0; i < spec.Dense.Count; i++)
             {
@@ -120,6 +127,11 @@ namespace Rnn.Generators.Emitting
             w.Line("private " + s + "[] _features" + empty + "  // [" + (plan.Sequence ? "batch·steps" : "batch") + ", " + plan.Features + "] what the dense layers read");
             for (int i = 0; i < spec.Dense.Count; i++)
                 w.Line("private " + s + "[] _y" + i + empty + "  // [rows, " + spec.Dense[i].Units + "] outputs of " + spec.Dense[i].Name + (i == spec.Dense.Count - 1 ? " (logits)" : ""));
+            if (plan.EmbeddingDropout)
+            {
+                w.Line("private " + s + "[] _embeddingMask" + empty + "  // dropout mask on the embedded vectors, rate " + TrainingEmitter.Float(spec.Input.Dropout));
+                w.Line("private bool _embeddingMasked;");
+            }
             if (plan.NeedsInputGradient) w.Line("private " + s + "[] _dx" + empty);
             for (int i = 0; i < spec.Recurrent.Count; i++) w.Line("private " + s + "[] _dh" + i + empty);
             w.Line("private " + s + "[] _dFeatures" + empty);
@@ -145,6 +157,7 @@ namespace Rnn.Generators.Emitting
             w.Line("/// <summary>Re-initialises every parameter as PyTorch does (recurrent U(−1/√H, 1/√H), dense U(−1/√in, 1/√in), embedding N(0, 1)), deterministically from <paramref name=\"seed\"/>.</summary>");
             w.Open("public void ResetParameters(int seed)");
             w.Line("var random = new global::Rnn.RandomSource(unchecked((ulong)seed));");
+            w.Line("DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);");
             w.Line("var p = _parameters.AsSpan();");
             if (spec.Input.Kind == InputKind.Embedding)
                 w.Line("global::Rnn.Init.Normal(random, p.Slice(" + plan.EmbeddingId + "Offset, " + Int(spec.Input.Size * (long)spec.Input.Dim) + "));  // " + spec.Input.Name + ".weight ~ N(0, 1)");
@@ -194,7 +207,7 @@ namespace Rnn.Generators.Emitting
                 var r = spec.Recurrent[i];
                 string input = i == 0 ? "_x" : "_h" + (i - 1);
                 w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", " + Times("n", r.Output) + ");");
-                w.Line(plan.BlockField(i) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ");");
+                w.Line(plan.BlockField(i) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ", carry: Stateful, random: DropoutSource);");
             }
             int last = spec.Recurrent.Count - 1;
             w.Line(Layers + ".Workspace.Ensure(ref _features, " + Times("rows", plan.Features) + ");");

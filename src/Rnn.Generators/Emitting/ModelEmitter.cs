@@ -23,7 +23,7 @@ namespace Rnn.Generators.Emitting
             foreach (var t in spec.ContainingTypes) w.Open("partial " + t.Keyword + " " + Identifier(t.Name));
 
             Summary(w, plan);
-            w.Open("partial class " + Identifier(spec.ClassName) + " : global::Rnn.IRnnModel<float>");
+            w.Open("partial class " + Identifier(spec.ClassName) + " : " + (plan.LanguageModel ? "global::Rnn.ILanguageModel" : "global::Rnn.IRnnModel<float>"));
             MemberEmitter.Emit(w, plan, "float", Identifier(spec.ClassName), twin: false);
             w.Line();
             w.Line("/// <summary>The same model in double precision, for gradient checks by finite differences.</summary>");

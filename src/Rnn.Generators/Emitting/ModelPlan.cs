@@ -54,6 +54,23 @@ namespace Rnn.Generators.Emitting
             }
         }
 
+        /// <summary>A language model: token input, a softmax over every step, streamable (no bidirectional layer); it gets Prime and Sample.</summary>
+        public bool LanguageModel => Tokens && Sequence && Spec.Head.Activation == ActivationKind.Softmax && !Bidirectional;
+
+        /// <summary>Whether the embedded vectors go through dropout while training.</summary>
+        public bool EmbeddingDropout => Spec.Input.Kind == InputKind.Embedding && Spec.Input.Dropout > 0f;
+
+        /// <summary>Floats of carried state per sequence over every recurrent module.</summary>
+        public int StateSize
+        {
+            get
+            {
+                int size = 0;
+                foreach (var r in Spec.Recurrent) size += r.StateSize;
+                return size;
+            }
+        }
+
         /// <summary>Features the dense stack reads.</summary>
         public int Features => Spec.Recurrent[Spec.Recurrent.Count - 1].Output;
 

@@ -63,7 +63,7 @@ namespace Rnn.Generators.Emitting
                 w.Close();
             }
             w.Line();
-            w.Line("/// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>");
+            w.Line("/// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>");
             w.Open("public void ResetState()");
             for (int i = 0; i < spec.Recurrent.Count; i++) w.Line(plan.BlockField(i) + ".ResetState();");
             w.Close();

@@ -19,5 +19,5 @@ namespace Rnn.Generators.Model
     internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments);
 
     /// <summary>The parser's result for one class: a spec to emit (when valid) and its diagnostics.</summary>
-    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, Seq2SeqSpec? Seq2Seq = null);
 }

@@ -15,13 +15,19 @@ namespace Rnn.Generators.Model
     /// <summary>The model input: float features, an embedding lookup or one-hot tokens.</summary>
     /// <param name="Size">Features per step (<see cref="InputKind.Features"/>) or vocabulary size.</param>
     /// <param name="Dim">Features the first recurrent layer reads: Size for features and one-hot, the embedding dimension otherwise.</param>
-    internal sealed record InputSpec(InputKind Kind, int Size, int Dim, string Name);
+    /// <param name="Dropout">Dropout rate on the embedded vectors (embedding input only).</param>
+    internal sealed record InputSpec(InputKind Kind, int Size, int Dim, string Name, float Dropout = 0f);
 
     /// <summary>One recurrent attribute: a PyTorch RNN/LSTM/GRU module with its own layers and directions.</summary>
+    /// <param name="Dropout">PyTorch's dropout between stacked layers.</param>
+    /// <param name="RecurrentDropout">Keras' recurrent dropout on h_{t−1}.</param>
     internal sealed record RecurrentSpec(
         CellKind Cell, int Input, int Hidden, int Layers, bool Bidirectional, MergeKind Merge,
-        ActivationKind Activation, string Name)
+        ActivationKind Activation, string Name, float Dropout = 0f, float RecurrentDropout = 0f)
     {
+        /// <summary>Floats of carried state per sequence: h (and c for LSTM) of every layer's forward direction.</summary>
+        public int StateSize => Layers * (Cell == CellKind.Lstm ? 2 : 1) * Hidden;
+
         public int Directions => Bidirectional ? 2 : 1;
 
         public int Gates => Cell switch { CellKind.Lstm => 4, CellKind.Gru => 3, _ => 1 };
@@ -50,6 +56,35 @@ namespace Rnn.Generators.Model
         EquatableArray<DenseSpec> Dense)
     {
         public DenseSpec Head => Dense[Dense.Count - 1];
+
+        public string HintName =>
+            (Namespace is null ? "" : Namespace + ".")
+            + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + "."))
+            + ClassName + ".g.cs";
+    }
+}
+
+namespace Rnn.Generators.Model
+{
+    internal enum AttentionKind { Dot = 0, General = 1, Concat = 2, Bahdanau = 3 }
+
+    /// <summary>An encoder–decoder with attention (docs/seq2seq.md); value-equatable, no symbols or syntax.</summary>
+    internal sealed record Seq2SeqSpec(
+        string? Namespace,
+        EquatableArray<ContainingTypeSpec> ContainingTypes,
+        string ClassName,
+        int SourceVocabulary,
+        int SourceEmbedding,
+        EquatableArray<RecurrentSpec> Encoder,
+        int TargetVocabulary,
+        int TargetEmbedding,
+        RecurrentSpec Decoder,
+        AttentionKind Score,
+        int AttentionUnits,
+        int StartToken,
+        int EndToken)
+    {
+        public int EncoderOutput => Encoder[Encoder.Count - 1].Output;
 
         public string HintName =>
             (Namespace is null ? "" : Namespace + ".")

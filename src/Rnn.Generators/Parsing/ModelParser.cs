@@ -17,7 +17,7 @@ namespace Rnn.Generators.Parsing
     /// Reads an [RnnModel] class's attributes into a <see cref="ModelSpec"/> and its diagnostics. Every problem in a
     /// class is reported (not only the first); a class with any problem, or whose attributes do not compile, gets no spec.
     /// </summary>
-    internal static class ModelParser
+    internal static partial class ModelParser
     {
         private static readonly SymbolDisplayFormat TypeFormat = new(
             typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
@@ -48,6 +48,11 @@ namespace Rnn.Generators.Parsing
                 if (declaration.Identifier.IsMissing || type.Name.Length == 0 || type.TypeKind != TypeKind.Class
                     || !IsFirstModelDeclaration(type, declaration))
                     return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                if (IsSeq2Seq(type))
+                {
+                    var seq2seq = ParseSeq2Seq(type, declaration, context, diagnostics, classLocation, cancellationToken);
+                    return new ParseResult(null, diagnostics.ToEquatableArray(), HasErrors(diagnostics) ? null : seq2seq);
+                }
                 var spec = ParseCore(type, declaration, context, diagnostics, classLocation, cancellationToken);
                 return new ParseResult(HasErrors(diagnostics) ? null : spec, diagnostics.ToEquatableArray());
             }
@@ -161,7 +166,8 @@ namespace Rnn.Generators.Parsing
                         if (recurrent.Count > 0 || sawDense)
                             diagnostics.Add(Diag(Descriptors.LayerOrder, location, "[" + Short(kind) + "] comes after other layers"));
                         string name = LayerName(attribute, embedding ? "embedding" : "onehot", names, diagnostics, location);
-                        input = new InputSpec(embedding ? InputKind.Embedding : InputKind.OneHot, vocab ?? 0, dim ?? 0, name);
+                        float embeddingDropout = embedding ? Rate(attribute, "Dropout", "Embedding.Dropout", diagnostics, location) : 0f;
+                        input = new InputSpec(embedding ? InputKind.Embedding : InputKind.OneHot, vocab ?? 0, dim ?? 0, name, embeddingDropout);
                         features = dim ?? 0;
                         featureCount = Math.Max(dim ?? 0, 0);
                         if (embedding && vocab > 0 && dim > 0) Count(new BigInteger(vocab.Value) * dim.Value, location);
@@ -204,7 +210,11 @@ namespace Rnn.Generators.Parsing
                         string name = LayerName(attribute, recurrent.Count == 0 ? "recurrent" : "recurrent_" + recurrent.Count.ToString(CultureInfo.InvariantCulture),
                             names, diagnostics, location);
                         int h = hidden ?? 0, layersValue = layerCount ?? 0;
-                        var spec = new RecurrentSpec(cell, features, h, layersValue, bidirectional, merge, activation, name);
+                        float dropout = Rate(attribute, "Dropout", Short(kind) + ".Dropout", diagnostics, location);
+                        float recurrentDropout = Rate(attribute, "RecurrentDropout", Short(kind) + ".RecurrentDropout", diagnostics, location);
+                        if (dropout > 0f && layersValue == 1)
+                            diagnostics.Add(Diag(Descriptors.DropoutWithoutLayers, location, Short(kind), Text(dropout)));
+                        var spec = new RecurrentSpec(cell, features, h, layersValue, bidirectional, merge, activation, name, dropout, recurrentDropout);
                         recurrent.Add(spec);
 
                         int directions = bidirectional ? 2 : 1;
@@ -421,6 +431,21 @@ namespace Rnn.Generators.Parsing
         }
 
         private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private static string Text(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+        /// <summary>A dropout rate written as a named argument (0 when not written); outside [0, 1) it is reported and read as 0.</summary>
+        private static float Rate(AttributeData attribute, string property, string what, List<DiagnosticInfo> diagnostics, LocationInfo? location)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key != property || pair.Value is not { Kind: not TypedConstantKind.Error, Value: float rate }) continue;
+                if (rate >= 0f && rate < 1f) return rate;
+                diagnostics.Add(Diag(Descriptors.DropoutRate, location, what, Text(rate)));
+                return 0f;
+            }
+            return 0f;
+        }
 
         private static string Short(string attributeName) =>
             attributeName.EndsWith("Attribute", StringComparison.Ordinal) ? attributeName.Substring(0, attributeName.Length - 9) : attributeName;

@@ -14,6 +14,9 @@ namespace Rnn.Layers
         private readonly RecurrentDirection<T>[] _cells;   // [layer·D + d]
         private readonly int _input, _hidden, _layers, _directions;
         private readonly Merge _merge;
+        private readonly float _dropout;
+        private readonly T[][] _betweenMask;  // dropout masks on the outputs of layer l < L−1
+        private bool _betweenMasked;
         private readonly T[][] _between;    // outputs of layer l < L−1, [N, D·H]
         private readonly T[][] _dBetween;   // their gradients
         private readonly T[][] _dTop;       // per direction: gradient of the top layer's outputs [N, H]
@@ -23,8 +26,14 @@ namespace Rnn.Layers
         private int _steps, _batch;
 
         /// <summary>Creates the module; its parameters start at <paramref name="parameterOffset"/> in the model's block.</summary>
-        public RecurrentBlock(CellType cell, int input, int hidden, int layers, int directions, Merge merge, int parameterOffset)
+        /// <param name="dropout">PyTorch's dropout: on the outputs of every layer but the last, while training.</param>
+        /// <param name="recurrentDropout">Keras' recurrent_dropout: on h_{t−1} where it meets W_hh, one mask per sequence, while training.</param>
+        public RecurrentBlock(CellType cell, int input, int hidden, int layers, int directions, Merge merge, int parameterOffset,
+            float dropout = 0f, float recurrentDropout = 0f)
         {
+            if (!(dropout >= 0f && dropout < 1f)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "A dropout rate lies in [0, 1).");
+            if (!(recurrentDropout >= 0f && recurrentDropout < 1f)) throw new ArgumentOutOfRangeException(nameof(recurrentDropout), recurrentDropout, "A dropout rate lies in [0, 1).");
+            _dropout = dropout;
             if (directions is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(directions), directions, "directions must be 1 or 2");
             _input = input;
             _hidden = hidden;
@@ -37,7 +46,7 @@ namespace Rnn.Layers
             {
                 for (int d = 0; d < directions; d++)
                 {
-                    var c = new RecurrentDirection<T>(cell, l == 0 ? input : directions * hidden, hidden, d == 1, offset);
+                    var c = new RecurrentDirection<T>(cell, l == 0 ? input : directions * hidden, hidden, d == 1, offset, recurrentDropout);
                     _cells[l * directions + d] = c;
                     offset += c.ParameterCount;
                 }
@@ -45,7 +54,8 @@ namespace Rnn.Layers
             ParameterCount = offset - parameterOffset;
             _between = new T[Math.Max(layers - 1, 0)][];
             _dBetween = new T[Math.Max(layers - 1, 0)][];
-            for (int l = 0; l < _between.Length; l++) { _between[l] = Array.Empty<T>(); _dBetween[l] = Array.Empty<T>(); }
+            _betweenMask = new T[Math.Max(layers - 1, 0)][];
+            for (int l = 0; l < _between.Length; l++) { _between[l] = Array.Empty<T>(); _dBetween[l] = Array.Empty<T>(); _betweenMask[l] = Array.Empty<T>(); }
             _dTop = new T[directions][];
             _dFinal = new T[directions][];
             for (int d = 0; d < directions; d++) { _dTop[d] = Array.Empty<T>(); _dFinal[d] = Array.Empty<T>(); }
@@ -60,20 +70,32 @@ namespace Rnn.Layers
 
         private int Width => _directions * _hidden;
 
-        /// <summary>Runs the module over x [steps·batch, input] (time-major) and writes the merged outputs [steps·batch, OutputSize], 0 at padding.</summary>
-        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths, Span<T> output)
+        /// <summary>
+        /// Runs the module over x [steps·batch, input] (time-major) and writes the merged outputs [steps·batch, OutputSize], 0 at padding.
+        /// With <paramref name="carry"/>, every forward direction starts from the state the previous carrying Forward ended
+        /// with (when the batch is the same; zeros otherwise): stateful truncated BPTT. Reverse directions always start from zeros.
+        /// With a <paramref name="random"/> source (training), dropout and recurrent dropout are drawn from it and applied.
+        /// </summary>
+        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths, Span<T> output,
+            bool carry = false, RandomSource? random = null)
         {
+            _betweenMasked = random is not null && _dropout > 0f;
             _steps = steps;
             _batch = batch;
             int n = steps * batch;
             ReadOnlySpan<T> layerInput = x;
             for (int l = 0; l < _layers; l++)
             {
-                for (int d = 0; d < _directions; d++) Cell(l, d).Forward(parameters, layerInput, steps, batch, lengths);
+                for (int d = 0; d < _directions; d++) Cell(l, d).Forward(parameters, layerInput, steps, batch, lengths, carry && d == 0, random);
                 if (l < _layers - 1)
                 {
                     Workspace.Ensure(ref _between[l], n * Width);
                     for (int d = 0; d < _directions; d++) Cell(l, d).CopyOutput(_between[l], Width, d * _hidden);
+                    if (_betweenMasked)
+                    {
+                        Workspace.Ensure(ref _betweenMask[l], n * Width);
+                        Dropout.Apply<T>(_between[l].AsSpan(0, n * Width), _betweenMask[l], _dropout, random!);
+                    }
                     layerInput = _between[l].AsSpan(0, n * Width);
                 }
             }
@@ -153,6 +175,7 @@ namespace Rnn.Layers
                     }
                     else
                     {
+                        if (d == 0 && _betweenMasked) Dropout.Backward<T>(_dBetween[l].AsSpan(0, n * Width), _betweenMask[l]);
                         Cell(l, d).Backward(parameters, gradients, layerInput,
                             _dBetween[l].AsSpan(0, n * Width), Width, d * h, default, dInput);
                     }
@@ -208,10 +231,57 @@ namespace Rnn.Layers
             }
         }
 
-        /// <summary>Clears the streaming state of every layer.</summary>
+        /// <summary>Clears the streaming state and the carried state of every layer.</summary>
         public void ResetState()
         {
+            foreach (var c in _cells)
+            {
+                c.ResetState();
+                c.ClearCarry();
+            }
+        }
+
+        /// <summary>Clears only the streaming state of every layer (what <see cref="Step"/> carries), not the carried training state.</summary>
+        public void ResetStream()
+        {
             foreach (var c in _cells) c.ResetState();
+        }
+
+        /// <summary>Floats of carried state per sequence: h (and c for LSTM) of every layer's forward direction.</summary>
+        public int StateSize
+        {
+            get
+            {
+                int size = 0;
+                for (int l = 0; l < _layers; l++) size += Cell(l, 0).StateSize;
+                return size;
+            }
+        }
+
+        /// <summary>The batch the carried state is for; 0 when there is none.</summary>
+        public int CarriedBatch => Cell(0, 0).CarriedBatch;
+
+        /// <summary>Copies the carried state into dst: per layer, h [B, H] then c [B, H] for LSTM.</summary>
+        public void GetCarry(Span<T> dst)
+        {
+            int b = CarriedBatch, offset = 0;
+            for (int l = 0; l < _layers; l++)
+            {
+                Cell(l, 0).GetCarry(dst.Slice(offset));
+                offset += b * Cell(l, 0).StateSize;
+            }
+        }
+
+        /// <summary>Sets the carried state from src laid out as <see cref="GetCarry"/> writes it, for <paramref name="batch"/> sequences (0: none).</summary>
+        public void SetCarry(ReadOnlySpan<T> src, int batch)
+        {
+            int offset = 0;
+            for (int l = 0; l < _layers; l++)
+            {
+                if (batch == 0) Cell(l, 0).ClearCarry();
+                else Cell(l, 0).SetCarry(src.Slice(offset), batch);
+                offset += batch * Cell(l, 0).StateSize;
+            }
         }
 
         private RecurrentDirection<T> Cell(int layer, int direction) => _cells[layer * _directions + direction];

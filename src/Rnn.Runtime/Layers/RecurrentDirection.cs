@@ -24,6 +24,7 @@ namespace Rnn.Layers
         private readonly int _input, _hidden, _width;
         private readonly bool _reverse;
         private readonly int _wih, _whh, _bih, _bhh;
+        private readonly float _recurrentDropout;
 
         private T[] _gates = Array.Empty<T>();   // [N, gH] input projection, then the gate activations
         private T[] _hn = Array.Empty<T>();      // GRU: [N, H] W_hn h + b_hn
@@ -36,11 +37,21 @@ namespace Rnn.Layers
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
 
+        // Keras' recurrent dropout: one mask per sequence on h_{t−1} where it meets W_hh, fixed over the steps.
+        private T[] _recurrentMask = Array.Empty<T>();  // [B, H], 0 or 1/(1−rate)
+        private T[] _hMasked = Array.Empty<T>();        // [N, H] row t·B+b: h_{t−1} ⊙ mask, what W_hh read at step t
+        private bool _masked;
+
+        // Stateful training: the final state of the last Forward, the next Forward's initial state when the batch matches.
+        private T[] _carryH = Array.Empty<T>(), _carryC = Array.Empty<T>();
+        private int _carryBatch;
+
         // Streaming state (batch 1).
         private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn;
 
-        public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset)
+        public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset, float recurrentDropout = 0f)
         {
+            _recurrentDropout = recurrentDropout;
             _cell = cell;
             _input = input;
             _hidden = hidden;
@@ -62,8 +73,45 @@ namespace Rnn.Layers
 
         private bool Valid(int t, int b) => t < _lengths[b];
 
-        /// <summary>Runs the direction over x [steps·batch, input] (time-major).</summary>
-        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths)
+        /// <summary>Floats of carried state per sequence: h, and c for LSTM.</summary>
+        public int StateSize => _cell == CellType.Lstm ? 2 * _hidden : _hidden;
+
+        /// <summary>The batch the carried state is for; 0 when there is none.</summary>
+        public int CarriedBatch => _carryBatch;
+
+        /// <summary>Forgets the carried state: the next stateful Forward starts from zeros.</summary>
+        public void ClearCarry() => _carryBatch = 0;
+
+        /// <summary>Copies the carried state, h [B, H] then c [B, H] for LSTM, into dst.</summary>
+        public void GetCarry(Span<T> dst)
+        {
+            int size = _carryBatch * _hidden;
+            _carryH.AsSpan(0, size).CopyTo(dst);
+            if (_cell == CellType.Lstm) _carryC.AsSpan(0, size).CopyTo(dst.Slice(size));
+        }
+
+        /// <summary>Sets the carried state from src laid out as <see cref="GetCarry"/> writes it.</summary>
+        public void SetCarry(ReadOnlySpan<T> src, int batch)
+        {
+            int size = batch * _hidden;
+            Workspace.Ensure(ref _carryH, size);
+            src.Slice(0, size).CopyTo(_carryH);
+            if (_cell == CellType.Lstm)
+            {
+                Workspace.Ensure(ref _carryC, size);
+                src.Slice(size, size).CopyTo(_carryC);
+            }
+            _carryBatch = batch;
+        }
+
+        /// <summary>
+        /// Runs the direction over x [steps·batch, input] (time-major). With <paramref name="carry"/> the initial state is
+        /// the final state of the previous carrying Forward when its batch was the same (zeros otherwise), and this
+        /// Forward's final state is kept for the next; gradients do not flow into the carried state (truncated BPTT).
+        /// With a <paramref name="random"/> source, recurrent dropout is drawn and applied (training).
+        /// </summary>
+        public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths,
+            bool carry = false, RandomSource? random = null)
         {
             int n = steps * batch, h = _hidden, g = _width;
             _steps = steps;
@@ -88,15 +136,40 @@ namespace Rnn.Layers
             if (_cell != CellType.Gru) Rows.AddBias(gates, bhh, n, g);
 
             int initial = _reverse ? steps : 0;
-            _h.AsSpan(initial * batch * h, batch * h).Clear();
-            if (_cell == CellType.Lstm) _c.AsSpan(initial * batch * h, batch * h).Clear();
+            var h0 = _h.AsSpan(initial * batch * h, batch * h);
+            var c0 = _cell == CellType.Lstm ? _c.AsSpan(initial * batch * h, batch * h) : default;
+            if (carry && _carryBatch == batch)
+            {
+                _carryH.AsSpan(0, batch * h).CopyTo(h0);
+                _carryC.AsSpan(0, c0.Length).CopyTo(c0);
+            }
+            else
+            {
+                h0.Clear();
+                c0.Clear();
+            }
+
+            _masked = random is not null && _recurrentDropout > 0f;
+            if (_masked)
+            {
+                Workspace.Ensure(ref _recurrentMask, batch * h);
+                Workspace.Ensure(ref _hMasked, n * h);
+                Dropout.Fill<T>(_recurrentMask.AsSpan(0, batch * h), _recurrentDropout, random!);
+            }
 
             for (int s = 0; s < steps; s++)
             {
                 int t = _reverse ? steps - 1 - s : s;
                 int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
                 var hh = _hh.AsSpan(0, batch * g);
-                Gemm.MatMulTransB(_h.AsSpan(prev * h, batch * h), whh, hh, batch, g, h, accumulate: false);
+                ReadOnlySpan<T> hIn = _h.AsSpan(prev * h, batch * h);
+                if (_masked)
+                {
+                    var hm = _hMasked.AsSpan(t * batch * h, batch * h);
+                    TensorPrimitives.Multiply<T>(hIn, _recurrentMask.AsSpan(0, batch * h), hm);
+                    hIn = hm;
+                }
+                Gemm.MatMulTransB(hIn, whh, hh, batch, g, h, accumulate: false);
                 if (_cell == CellType.Gru) Rows.AddBias(hh, bhh, batch, g);
                 for (int b = 0; b < batch; b++)
                 {
@@ -127,6 +200,20 @@ namespace Rnn.Layers
                     }
                 }
             }
+            if (carry) KeepFinalState();
+        }
+
+        private void KeepFinalState()
+        {
+            int size = _batch * _hidden;
+            Workspace.Ensure(ref _carryH, size);
+            FinalState.CopyTo(_carryH);
+            if (_cell == CellType.Lstm)
+            {
+                Workspace.Ensure(ref _carryC, size);
+                _c.AsSpan((_reverse ? 0 : _steps) * size, size).CopyTo(_carryC);
+            }
+            _carryBatch = _batch;
         }
 
         /// <summary>Writes the outputs h_t into dst rows (stride, offset), 0 at padding.</summary>
@@ -210,7 +297,8 @@ namespace Rnn.Layers
                 {
                     if (!Valid(t, b)) continue;
                     var dst = dh.Slice(b * h, h);
-                    dhPrev.Slice(b * h, h).CopyTo(dst);
+                    if (_masked) TensorPrimitives.Multiply<T>(dhPrev.Slice(b * h, h), _recurrentMask.AsSpan(b * h, h), dst);
+                    else dhPrev.Slice(b * h, h).CopyTo(dst);
                     if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
                 }
             }
@@ -219,7 +307,7 @@ namespace Rnn.Layers
             var gWih = gradients.Slice(_wih, g * _input);
             var gWhh = gradients.Slice(_whh, g * h);
             Gemm.MatMulTransA(dGates, x, gWih, g, _input, n, accumulate: true);
-            var hPrevRows = _h.AsSpan((_reverse ? batch : 0) * h, n * h);
+            var hPrevRows = _masked ? _hMasked.AsSpan(0, n * h) : _h.AsSpan((_reverse ? batch : 0) * h, n * h);
             Gemm.MatMulTransA(dHidden, hPrevRows, gWhh, g, h, n, accumulate: true);
             Rows.SumColumns<T>(dGates, gradients.Slice(_bih, g), n, g);
             Rows.SumColumns<T>(dHidden, gradients.Slice(_bhh, g), n, g);

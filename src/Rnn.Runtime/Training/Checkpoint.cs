@@ -48,12 +48,14 @@ public static class Checkpoint
     /// <param name="tensors">The tensors of the block, each saved under its name and shape.</param>
     /// <param name="optimizer">The optimizer whose state to save, or null. An optimizer that has taken no step saves zeroed buffers.</param>
     /// <param name="metadata">The caller's string pairs; keys must not start with <see cref="OptimizerPrefix"/> or <see cref="CheckpointPrefix"/>.</param>
+    /// <param name="arrays">The caller's float arrays (carried recurrent state, loss history, …), saved as flat F32 tensors <c>checkpoint.&lt;key&gt;</c>.</param>
     /// <exception cref="ArgumentException">
     /// A tensor lies outside <paramref name="parameters"/> or is named with a reserved prefix, a metadata key is reserved,
     /// or the optimizer's state is for another number of parameters.
     /// </exception>
     /// <exception cref="System.IO.IOException">The file cannot be written.</exception>
-    public static void Save(string path, ReadOnlySpan<float> parameters, IReadOnlyList<TensorInfo> tensors, Optimizer? optimizer, IReadOnlyDictionary<string, string> metadata)
+    public static void Save(string path, ReadOnlySpan<float> parameters, IReadOnlyList<TensorInfo> tensors, Optimizer? optimizer,
+        IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, float[]>? arrays = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -98,6 +100,14 @@ public static class Checkpoint
             }
         }
 
+        if (arrays is not null)
+        {
+            foreach (KeyValuePair<string, float[]> pair in arrays)
+            {
+                writer.Add(CheckpointPrefix + pair.Key, pair.Value, pair.Value.Length);
+            }
+        }
+
         writer.Save(path);
     }
 
@@ -112,11 +122,13 @@ public static class Checkpoint
     /// <param name="parameters">The flat parameter block to overwrite (values outside <paramref name="tensors"/> are kept).</param>
     /// <param name="tensors">The tensors of the block.</param>
     /// <param name="optimizer">The optimizer to restore, or null to restore the parameters only.</param>
+    /// <param name="arrays">When given, receives the caller's arrays saved with the checkpoint, by key.</param>
     /// <returns>The caller's metadata as saved (the checkpoint's own keys left out).</returns>
     /// <exception cref="SafetensorsException">The file is not a valid checkpoint for these tensors and optimizer; the message names the problem.</exception>
     /// <exception cref="ArgumentException">A tensor lies outside <paramref name="parameters"/>.</exception>
     /// <exception cref="System.IO.IOException">The file cannot be read.</exception>
-    public static IReadOnlyDictionary<string, string> Load(string path, Span<float> parameters, IReadOnlyList<TensorInfo> tensors, Optimizer? optimizer)
+    public static IReadOnlyDictionary<string, string> Load(string path, Span<float> parameters, IReadOnlyList<TensorInfo> tensors, Optimizer? optimizer,
+        IDictionary<string, float[]>? arrays = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -188,7 +200,25 @@ public static class Checkpoint
             }
         }
 
+        var savedArrays = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (SafetensorsTensorInfo info in file.Tensors)
+        {
+            if (info.Name.StartsWith(CheckpointPrefix, StringComparison.Ordinal))
+            {
+                CheckTensor(file, info.Name, info.Shape, "a saved array is");
+                savedArrays[info.Name[CheckpointPrefix.Length..]] = file.ToArray<float>(info.Name);
+            }
+        }
+
         // Everything is read and checked: commit.
+        if (arrays is not null)
+        {
+            foreach (KeyValuePair<string, float[]> pair in savedArrays)
+            {
+                arrays[pair.Key] = pair.Value;
+            }
+        }
+
         staged.CopyTo(parameters);
         if (optimizer is not null)
         {

@@ -20,6 +20,8 @@ namespace App
         public const int OutputSize = 50;
         /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
         public const bool ReturnsSequence = true;
+        /// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>
+        public const int StateSize = 10;
         private const int ParameterTotal = 1120;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
@@ -96,6 +98,7 @@ namespace App
         public void ResetParameters(int seed)
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+            DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
             var p = _parameters.AsSpan();
             global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 300));  // embedding.weight ~ N(0, 1)
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 520), fanIn: 5);  // recurrent.* ~ U(−1/√5, 1/√5)
@@ -114,6 +117,41 @@ namespace App
 
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        // ── Training: dropout and stateful truncated BPTT ─────────────────────
+        /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+        public bool Training { get; set; }
+
+        /// <summary>
+        /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+        /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+        /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+        /// </summary>
+        public bool Stateful { get; set; }
+
+        /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+        public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+        private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+        /// <summary>The batch of the carried state (0 when there is none).</summary>
+        public int StateBatch => _recurrentBlock.CarriedBatch;
+
+        /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+        public void GetState(global::System.Span<float> state)
+        {
+            int batch = StateBatch;
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+            _recurrentBlock.GetCarry(state);
+        }
+
+        /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+        public void SetState(global::System.ReadOnlySpan<float> state, int batch)
+        {
+            if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+            _recurrentBlock.SetCarry(state, batch);
+        }
 
         /// <summary>Runs the model on token ids [batch, steps]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -143,18 +181,29 @@ namespace App
             return steps;
         }
 
+        /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
+        public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+        {
+            return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+        }
+
+        private float ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+        {
+            steps = Begin(tokens, batch, lengths);
+            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
+            rows = RunForward(steps, batch, lengths);
+            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+            return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+        }
+
         /// <summary>
         /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch, steps].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
-            int steps = Begin(tokens, batch, lengths);
-            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-            int rows = RunForward(steps, batch, lengths);
-            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-            float loss = global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
             RunBackward(steps, batch, rows);
             global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 6, tokens, batch, steps, _dx);
             return loss;
@@ -166,7 +215,7 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 5);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 5);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 5, _features);  // to [batch, steps, 5]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 50);
@@ -192,7 +241,7 @@ namespace App
             throw new global::System.NotSupportedException("BiAverage has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
         }
 
-        /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+        /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
             _recurrentBlock.ResetState();
@@ -272,6 +321,7 @@ namespace App
             public void ResetParameters(int seed)
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 300));  // embedding.weight ~ N(0, 1)
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 520), fanIn: 5);  // recurrent.* ~ U(−1/√5, 1/√5)
@@ -290,6 +340,41 @@ namespace App
 
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+            // ── Training: dropout and stateful truncated BPTT ─────────────────────
+            /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+            public bool Training { get; set; }
+
+            /// <summary>
+            /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+            /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+            /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+            /// </summary>
+            public bool Stateful { get; set; }
+
+            /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+            public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+            private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+            /// <summary>The batch of the carried state (0 when there is none).</summary>
+            public int StateBatch => _recurrentBlock.CarriedBatch;
+
+            /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+            public void GetState(global::System.Span<double> state)
+            {
+                int batch = StateBatch;
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                _recurrentBlock.GetCarry(state);
+            }
+
+            /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+            public void SetState(global::System.ReadOnlySpan<double> state, int batch)
+            {
+                if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                _recurrentBlock.SetCarry(state, batch);
+            }
 
             /// <summary>Runs the model on token ids [batch, steps]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -319,18 +404,29 @@ namespace App
                 return steps;
             }
 
+            /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
+            public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+            {
+                return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+            }
+
+            private double ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+            {
+                steps = Begin(tokens, batch, lengths);
+                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
+                rows = RunForward(steps, batch, lengths);
+                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            }
+
             /// <summary>
             /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch, steps].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
-                int steps = Begin(tokens, batch, lengths);
-                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-                int rows = RunForward(steps, batch, lengths);
-                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                double loss = global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
                 RunBackward(steps, batch, rows);
                 global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 6, tokens, batch, steps, _dx);
                 return loss;
@@ -342,7 +438,7 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 5);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 6), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 5);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 5, _features);  // to [batch, steps, 5]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 50);
@@ -368,7 +464,7 @@ namespace App
                 throw new global::System.NotSupportedException("BiAverage has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
             }
 
-            /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+            /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
                 _recurrentBlock.ResetState();

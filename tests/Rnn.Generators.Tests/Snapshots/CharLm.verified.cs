@@ -11,7 +11,7 @@ namespace App
     /// OneHot(30) → LSTM(30 → 16) ×3 → Dense(16 → 30, softmax).
     /// Many-to-many: outputs [batch, steps, 30].
     /// </summary>
-    partial class CharLm : global::Rnn.IRnnModel<float>
+    partial class CharLm : global::Rnn.ILanguageModel
     {
         // ── Sizes ─────────────────────────────────────────────────────────────
         /// <summary>Token ids run from 0 to Vocabulary − 1.</summary>
@@ -20,6 +20,8 @@ namespace App
         public const int OutputSize = 30;
         /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
         public const bool ReturnsSequence = true;
+        /// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>
+        public const int StateSize = 96;
         private const int ParameterTotal = 7934;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
@@ -100,6 +102,7 @@ namespace App
         public void ResetParameters(int seed)
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+            DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
             var p = _parameters.AsSpan();
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 7424), fanIn: 16);  // recurrent.* ~ U(−1/√16, 1/√16)
             global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 510), fanIn: 16);  // dense.* ~ U(−1/√16, 1/√16)
@@ -117,6 +120,41 @@ namespace App
 
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        // ── Training: dropout and stateful truncated BPTT ─────────────────────
+        /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+        public bool Training { get; set; }
+
+        /// <summary>
+        /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+        /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+        /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+        /// </summary>
+        public bool Stateful { get; set; }
+
+        /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+        public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+        private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+        /// <summary>The batch of the carried state (0 when there is none).</summary>
+        public int StateBatch => _recurrentBlock.CarriedBatch;
+
+        /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+        public void GetState(global::System.Span<float> state)
+        {
+            int batch = StateBatch;
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+            _recurrentBlock.GetCarry(state);
+        }
+
+        /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+        public void SetState(global::System.ReadOnlySpan<float> state, int batch)
+        {
+            if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+            _recurrentBlock.SetCarry(state, batch);
+        }
 
         /// <summary>Runs the model on token ids [batch, steps]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -146,18 +184,29 @@ namespace App
             return steps;
         }
 
+        /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
+        public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+        {
+            return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+        }
+
+        private float ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+        {
+            steps = Begin(tokens, batch, lengths);
+            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
+            rows = RunForward(steps, batch, lengths);
+            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+            return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+        }
+
         /// <summary>
         /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch, steps].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
-            int steps = Begin(tokens, batch, lengths);
-            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-            int rows = RunForward(steps, batch, lengths);
-            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-            float loss = global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
             RunBackward(steps, batch, rows);
             return loss;
         }
@@ -168,7 +217,7 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -204,11 +253,42 @@ namespace App
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
         }
 
-        /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+        /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
             _recurrentBlock.ResetState();
         }
+
+        // ── Generation (one-to-many) ──────────────────────────────────────────
+        private readonly float[] _sampleProbabilities = new float[OutputSize];
+        private bool _primed;
+
+        /// <summary>Starts generation: clears the streaming state (not the carried training state) and feeds <paramref name="prompt"/> (at least one token) through Step.</summary>
+        public void Prime(global::System.ReadOnlySpan<int> prompt)
+        {
+            if (prompt.IsEmpty) throw new global::System.ArgumentException("prompt must hold at least one token: the first token is what the model continues from.", nameof(prompt));
+            for (int t = 0; t < prompt.Length; t++) global::Rnn.Layers.Guard.Token(prompt[t], Vocabulary, nameof(prompt));
+            _recurrentBlock.ResetStream();  // the streaming state only: a carried training state stays
+            for (int t = 0; t < prompt.Length; t++) Step(prompt[t], _sampleProbabilities);
+            _primed = true;
+        }
+
+        /// <summary>
+        /// Draws the next token from the distribution after the last token fed (temperature, top-k and top-p as
+        /// <paramref name="sampler"/> says), feeds it through Step and returns it. Allocates nothing.
+        /// </summary>
+        public int Sample(global::Rnn.Sampler sampler)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(sampler);
+            if (!_primed) throw new global::System.InvalidOperationException("Call Prime with a prompt before Sample.");
+            int next = sampler.Sample(_sy0);  // the logits Step left
+            Step(next, _sampleProbabilities);
+            return next;
+        }
+
+        int global::Rnn.ILanguageModel.Vocabulary => Vocabulary;
+
+        int global::Rnn.ILanguageModel.StateSize => StateSize;
 
         /// <summary>Saves the parameters as safetensors under PyTorch's names and shapes, atomically.</summary>
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
@@ -283,6 +363,7 @@ namespace App
             public void ResetParameters(int seed)
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 7424), fanIn: 16);  // recurrent.* ~ U(−1/√16, 1/√16)
                 global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 510), fanIn: 16);  // dense.* ~ U(−1/√16, 1/√16)
@@ -300,6 +381,41 @@ namespace App
 
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+            // ── Training: dropout and stateful truncated BPTT ─────────────────────
+            /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+            public bool Training { get; set; }
+
+            /// <summary>
+            /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+            /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+            /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+            /// </summary>
+            public bool Stateful { get; set; }
+
+            /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+            public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+            private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+            /// <summary>The batch of the carried state (0 when there is none).</summary>
+            public int StateBatch => _recurrentBlock.CarriedBatch;
+
+            /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+            public void GetState(global::System.Span<double> state)
+            {
+                int batch = StateBatch;
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                _recurrentBlock.GetCarry(state);
+            }
+
+            /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+            public void SetState(global::System.ReadOnlySpan<double> state, int batch)
+            {
+                if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                _recurrentBlock.SetCarry(state, batch);
+            }
 
             /// <summary>Runs the model on token ids [batch, steps]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -329,18 +445,29 @@ namespace App
                 return steps;
             }
 
+            /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
+            public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+            {
+                return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+            }
+
+            private double ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+            {
+                steps = Begin(tokens, batch, lengths);
+                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
+                rows = RunForward(steps, batch, lengths);
+                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            }
+
             /// <summary>
             /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch, steps].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
-                int steps = Begin(tokens, batch, lengths);
-                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-                int rows = RunForward(steps, batch, lengths);
-                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                double loss = global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
                 RunBackward(steps, batch, rows);
                 return loss;
             }
@@ -351,7 +478,7 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -387,7 +514,7 @@ namespace App
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
             }
 
-            /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+            /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
                 _recurrentBlock.ResetState();

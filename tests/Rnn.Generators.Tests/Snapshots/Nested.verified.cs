@@ -24,6 +24,8 @@ namespace App
                 public const int OutputSize = 1;
                 /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
                 public const bool ReturnsSequence = true;
+                /// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>
+                public const int StateSize = 4;
                 private const int ParameterTotal = 101;
 
                 // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
@@ -88,6 +90,7 @@ namespace App
                 public void ResetParameters(int seed)
                 {
                     var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                    DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                     var p = _parameters.AsSpan();
                     global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 96), fanIn: 4);  // recurrent.* ~ U(−1/√4, 1/√4)
                     global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 5), fanIn: 4);  // dense.* ~ U(−1/√4, 1/√4)
@@ -108,6 +111,41 @@ namespace App
 
                 /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
                 public global::System.ReadOnlySpan<float> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
+
+                // ── Training: dropout and stateful truncated BPTT ─────────────────────
+                /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+                public bool Training { get; set; }
+
+                /// <summary>
+                /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+                /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+                /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+                /// </summary>
+                public bool Stateful { get; set; }
+
+                /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+                public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+                private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+                /// <summary>The batch of the carried state (0 when there is none).</summary>
+                public int StateBatch => _recurrentBlock.CarriedBatch;
+
+                /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+                public void GetState(global::System.Span<float> state)
+                {
+                    int batch = StateBatch;
+                    global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                    _recurrentBlock.GetCarry(state);
+                }
+
+                /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+                public void SetState(global::System.ReadOnlySpan<float> state, int batch)
+                {
+                    if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                    global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                    _recurrentBlock.SetCarry(state, batch);
+                }
 
                 /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
                 public void Forward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -137,18 +175,29 @@ namespace App
                     return steps;
                 }
 
+                /// <summary>Forward and mean squared error over valid positions, without gradients (e.g. a validation loss). Targets: [batch, steps, OutputSize].</summary>
+                public float Evaluate(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
+                {
+                    return ForwardLoss(inputs, batch, targets, lengths, out _, out _);
+                }
+
+                private float ForwardLoss(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+                {
+                    steps = Begin(inputs, batch, lengths);
+                    global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
+                    rows = RunForward(steps, batch, lengths);
+                    global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                    global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                    return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Linear, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                }
+
                 /// <summary>
                 /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
                 /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
                 /// </summary>
                 public float Backward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
                 {
-                    int steps = Begin(inputs, batch, lengths);
-                    global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
-                    int rows = RunForward(steps, batch, lengths);
-                    global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                    global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                    float loss = global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Linear, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                    float loss = ForwardLoss(inputs, batch, targets, lengths, out int steps, out int rows);
                     RunBackward(steps, batch, rows);
                     _inputGradientCount = steps * batch * InputSize;
                     global::Rnn.Layers.Workspace.Ensure(ref _inputGradients, _inputGradientCount);
@@ -162,7 +211,7 @@ namespace App
                     int n = steps * batch;
                     int rows = n;
                     global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 4);
-                    _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
+                    _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                     global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                     global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
                     global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -195,7 +244,7 @@ namespace App
                     global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
                 }
 
-                /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+                /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
                 public void ResetState()
                 {
                     _recurrentBlock.ResetState();
@@ -274,6 +323,7 @@ namespace App
                     public void ResetParameters(int seed)
                     {
                         var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                        DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                         var p = _parameters.AsSpan();
                         global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 96), fanIn: 4);  // recurrent.* ~ U(−1/√4, 1/√4)
                         global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 5), fanIn: 4);  // dense.* ~ U(−1/√4, 1/√4)
@@ -294,6 +344,41 @@ namespace App
 
                     /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
                     public global::System.ReadOnlySpan<double> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
+
+                    // ── Training: dropout and stateful truncated BPTT ─────────────────────
+                    /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+                    public bool Training { get; set; }
+
+                    /// <summary>
+                    /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+                    /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+                    /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+                    /// </summary>
+                    public bool Stateful { get; set; }
+
+                    /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+                    public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+                    private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+                    /// <summary>The batch of the carried state (0 when there is none).</summary>
+                    public int StateBatch => _recurrentBlock.CarriedBatch;
+
+                    /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+                    public void GetState(global::System.Span<double> state)
+                    {
+                        int batch = StateBatch;
+                        global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                        _recurrentBlock.GetCarry(state);
+                    }
+
+                    /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+                    public void SetState(global::System.ReadOnlySpan<double> state, int batch)
+                    {
+                        if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                        global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                        _recurrentBlock.SetCarry(state, batch);
+                    }
 
                     /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
                     public void Forward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -323,18 +408,29 @@ namespace App
                         return steps;
                     }
 
+                    /// <summary>Forward and mean squared error over valid positions, without gradients (e.g. a validation loss). Targets: [batch, steps, OutputSize].</summary>
+                    public double Evaluate(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
+                    {
+                        return ForwardLoss(inputs, batch, targets, lengths, out _, out _);
+                    }
+
+                    private double ForwardLoss(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+                    {
+                        steps = Begin(inputs, batch, lengths);
+                        global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
+                        rows = RunForward(steps, batch, lengths);
+                        global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                        global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                        return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Linear, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                    }
+
                     /// <summary>
                     /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
                     /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
                     /// </summary>
                     public double Backward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
                     {
-                        int steps = Begin(inputs, batch, lengths);
-                        global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
-                        int rows = RunForward(steps, batch, lengths);
-                        global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                        global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                        double loss = global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Linear, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                        double loss = ForwardLoss(inputs, batch, targets, lengths, out int steps, out int rows);
                         RunBackward(steps, batch, rows);
                         _inputGradientCount = steps * batch * InputSize;
                         global::Rnn.Layers.Workspace.Ensure(ref _inputGradients, _inputGradientCount);
@@ -348,7 +444,7 @@ namespace App
                         int n = steps * batch;
                         int rows = n;
                         global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 4);
-                        _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0);
+                        _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 2), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                         global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                         global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 4, _features);  // to [batch, steps, 4]
                         global::Rnn.Layers.Workspace.Ensure(ref _y0, rows);
@@ -381,7 +477,7 @@ namespace App
                         global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
                     }
 
-                    /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+                    /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
                     public void ResetState()
                     {
                         _recurrentBlock.ResetState();

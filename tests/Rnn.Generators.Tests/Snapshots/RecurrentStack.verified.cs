@@ -20,6 +20,8 @@ namespace App
         public const int OutputSize = 2;
         /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
         public const bool ReturnsSequence = true;
+        /// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>
+        public const int StateSize = 30;
         private const int ParameterTotal = 1114;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
@@ -135,6 +137,7 @@ namespace App
         public void ResetParameters(int seed)
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+            DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
             var p = _parameters.AsSpan();
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 416), fanIn: 8);  // recurrent.* ~ U(−1/√8, 1/√8)
             global::Rnn.Init.Uniform(random, p.Slice(Recurrent1Offset, 576), fanIn: 6);  // recurrent_1.* ~ U(−1/√6, 1/√6)
@@ -157,6 +160,51 @@ namespace App
 
         /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
         public global::System.ReadOnlySpan<float> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
+
+        // ── Training: dropout and stateful truncated BPTT ─────────────────────
+        /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+        public bool Training { get; set; }
+
+        /// <summary>
+        /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+        /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+        /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+        /// </summary>
+        public bool Stateful { get; set; }
+
+        /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+        public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+        private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+        /// <summary>The batch of the carried state (0 when there is none).</summary>
+        public int StateBatch => _recurrentBlock.CarriedBatch;
+
+        /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+        public void GetState(global::System.Span<float> state)
+        {
+            int batch = StateBatch;
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+            int offset = 0;
+            _recurrentBlock.GetCarry(state.Slice(offset));
+            offset += batch * 16;
+            _recurrent1Block.GetCarry(state.Slice(offset));
+            offset += batch * 6;
+            _recurrent2Block.GetCarry(state.Slice(offset));
+        }
+
+        /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+        public void SetState(global::System.ReadOnlySpan<float> state, int batch)
+        {
+            if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+            int offset = 0;
+            _recurrentBlock.SetCarry(state.Slice(offset), batch);
+            offset += batch * 16;
+            _recurrent1Block.SetCarry(state.Slice(offset), batch);
+            offset += batch * 6;
+            _recurrent2Block.SetCarry(state.Slice(offset), batch);
+        }
 
         /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -186,18 +234,29 @@ namespace App
             return steps;
         }
 
+        /// <summary>Forward and mean squared error over valid positions, without gradients (e.g. a validation loss). Targets: [batch, steps, OutputSize].</summary>
+        public float Evaluate(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
+        {
+            return ForwardLoss(inputs, batch, targets, lengths, out _, out _);
+        }
+
+        private float ForwardLoss(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+        {
+            steps = Begin(inputs, batch, lengths);
+            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
+            rows = RunForward(steps, batch, lengths);
+            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+            return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Relu, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+        }
+
         /// <summary>
         /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.ReadOnlySpan<float> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
-            int steps = Begin(inputs, batch, lengths);
-            global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
-            int rows = RunForward(steps, batch, lengths);
-            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-            float loss = global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Relu, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            float loss = ForwardLoss(inputs, batch, targets, lengths, out int steps, out int rows);
             RunBackward(steps, batch, rows);
             _inputGradientCount = steps * batch * InputSize;
             global::Rnn.Layers.Workspace.Ensure(ref _inputGradients, _inputGradientCount);
@@ -211,11 +270,11 @@ namespace App
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _h1, n * 12);
-            _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
+            _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _h2, n * 4);
-            _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
+            _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h2, batch, steps, 4, _features);  // to [batch, steps, 4]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -245,7 +304,7 @@ namespace App
             throw new global::System.NotSupportedException("Stack has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
         }
 
-        /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+        /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
             _recurrentBlock.ResetState();
@@ -343,6 +402,7 @@ namespace App
             public void ResetParameters(int seed)
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 416), fanIn: 8);  // recurrent.* ~ U(−1/√8, 1/√8)
                 global::Rnn.Init.Uniform(random, p.Slice(Recurrent1Offset, 576), fanIn: 6);  // recurrent_1.* ~ U(−1/√6, 1/√6)
@@ -365,6 +425,51 @@ namespace App
 
             /// <summary>d loss / d inputs of the last Backward, [batch, steps, InputSize].</summary>
             public global::System.ReadOnlySpan<double> InputGradients => _inputGradients.AsSpan(0, _inputGradientCount);
+
+            // ── Training: dropout and stateful truncated BPTT ─────────────────────
+            /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+            public bool Training { get; set; }
+
+            /// <summary>
+            /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+            /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+            /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+            /// </summary>
+            public bool Stateful { get; set; }
+
+            /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+            public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+            private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+            /// <summary>The batch of the carried state (0 when there is none).</summary>
+            public int StateBatch => _recurrentBlock.CarriedBatch;
+
+            /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+            public void GetState(global::System.Span<double> state)
+            {
+                int batch = StateBatch;
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                int offset = 0;
+                _recurrentBlock.GetCarry(state.Slice(offset));
+                offset += batch * 16;
+                _recurrent1Block.GetCarry(state.Slice(offset));
+                offset += batch * 6;
+                _recurrent2Block.GetCarry(state.Slice(offset));
+            }
+
+            /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+            public void SetState(global::System.ReadOnlySpan<double> state, int batch)
+            {
+                if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                int offset = 0;
+                _recurrentBlock.SetCarry(state.Slice(offset), batch);
+                offset += batch * 16;
+                _recurrent1Block.SetCarry(state.Slice(offset), batch);
+                offset += batch * 6;
+                _recurrent2Block.SetCarry(state.Slice(offset), batch);
+            }
 
             /// <summary>Runs the model on features [batch, steps, InputSize]; writes [batch, steps, OutputSize] after the head's activation, 0 at padding. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -394,18 +499,29 @@ namespace App
                 return steps;
             }
 
+            /// <summary>Forward and mean squared error over valid positions, without gradients (e.g. a validation loss). Targets: [batch, steps, OutputSize].</summary>
+            public double Evaluate(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
+            {
+                return ForwardLoss(inputs, batch, targets, lengths, out _, out _);
+            }
+
+            private double ForwardLoss(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+            {
+                steps = Begin(inputs, batch, lengths);
+                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
+                rows = RunForward(steps, batch, lengths);
+                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Relu, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+            }
+
             /// <summary>
             /// Forward, mean squared error over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: [batch, steps, OutputSize].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<double> inputs, int batch, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
-                int steps = Begin(inputs, batch, lengths);
-                global::Rnn.Layers.Guard.Size(targets.Length, batch * steps * OutputSize, nameof(targets), "[batch, steps, OutputSize]");
-                int rows = RunForward(steps, batch, lengths);
-                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                double loss = global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Relu, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
+                double loss = ForwardLoss(inputs, batch, targets, lengths, out int steps, out int rows);
                 RunBackward(steps, batch, rows);
                 _inputGradientCount = steps * batch * InputSize;
                 global::Rnn.Layers.Workspace.Ensure(ref _inputGradients, _inputGradientCount);
@@ -419,11 +535,11 @@ namespace App
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 3), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _h1, n * 12);
-                _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1);
+                _recurrent1Block.Forward(_parameters, _h0.AsSpan(0, n * 8), steps, batch, lengths, _h1, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _h2, n * 4);
-                _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2);
+                _recurrent2Block.Forward(_parameters, _h1.AsSpan(0, n * 12), steps, batch, lengths, _h2, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 4);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h2, batch, steps, 4, _features);  // to [batch, steps, 4]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -453,7 +569,7 @@ namespace App
                 throw new global::System.NotSupportedException("Stack has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
             }
 
-            /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+            /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
                 _recurrentBlock.ResetState();

@@ -20,6 +20,8 @@ namespace App
         public const int OutputSize = 2;
         /// <summary>Whether Forward returns every step (many-to-many) or only the last state's output (many-to-one).</summary>
         public const bool ReturnsSequence = false;
+        /// <summary>Floats of carried recurrent state per sequence (stateful training): h, and c for LSTM, of every layer's forward direction.</summary>
+        public const int StateSize = 128;
         private const int ParameterTotal = 1404674;
 
         // ── Parameter block: one contiguous span, PyTorch's state_dict names, shapes and order ──
@@ -110,6 +112,7 @@ namespace App
         public void ResetParameters(int seed)
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+            DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
             var p = _parameters.AsSpan();
             global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 1280000));  // embedding.weight ~ N(0, 1)
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 124416), fanIn: 64);  // recurrent.* ~ U(−1/√64, 1/√64)
@@ -128,6 +131,41 @@ namespace App
 
         /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+        // ── Training: dropout and stateful truncated BPTT ─────────────────────
+        /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+        public bool Training { get; set; }
+
+        /// <summary>
+        /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+        /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+        /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+        /// </summary>
+        public bool Stateful { get; set; }
+
+        /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+        public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+        private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+        /// <summary>The batch of the carried state (0 when there is none).</summary>
+        public int StateBatch => _recurrentBlock.CarriedBatch;
+
+        /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+        public void GetState(global::System.Span<float> state)
+        {
+            int batch = StateBatch;
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+            _recurrentBlock.GetCarry(state);
+        }
+
+        /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+        public void SetState(global::System.ReadOnlySpan<float> state, int batch)
+        {
+            if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+            global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+            _recurrentBlock.SetCarry(state, batch);
+        }
 
         /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
         public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<float> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -157,18 +195,29 @@ namespace App
             return steps;
         }
 
+        /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
+        public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+        {
+            return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+        }
+
+        private float ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+        {
+            steps = Begin(tokens, batch, lengths);
+            global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
+            rows = RunForward(steps, batch, lengths);
+            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+            return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
+        }
+
         /// <summary>
         /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
         /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch].
         /// </summary>
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
-            int steps = Begin(tokens, batch, lengths);
-            global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-            int rows = RunForward(steps, batch, lengths);
-            global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-            global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-            float loss = global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
+            float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
             RunBackward(steps, batch, rows);
             global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 64, tokens, batch, steps, _dx);
             return loss;
@@ -180,7 +229,7 @@ namespace App
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
+            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
             _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -204,7 +253,7 @@ namespace App
             throw new global::System.NotSupportedException("Sentiment has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
         }
 
-        /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+        /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
         public void ResetState()
         {
             _recurrentBlock.ResetState();
@@ -282,6 +331,7 @@ namespace App
             public void ResetParameters(int seed)
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
+                DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 1280000));  // embedding.weight ~ N(0, 1)
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 124416), fanIn: 64);  // recurrent.* ~ U(−1/√64, 1/√64)
@@ -300,6 +350,41 @@ namespace App
 
             /// <summary>Sets every gradient to zero.</summary>
             public void ZeroGradients() => global::System.Array.Clear(_gradients);
+
+            // ── Training: dropout and stateful truncated BPTT ─────────────────────
+            /// <summary>Whether dropout is on (training) or off (inference, the default), like PyTorch's model.train() and model.eval().</summary>
+            public bool Training { get; set; }
+
+            /// <summary>
+            /// Stateful truncated BPTT: when on, each Forward, Evaluate or Backward starts every sequence from the state the
+            /// previous call ended with for the same row (when the batch size is the same; zeros otherwise); gradients stop
+            /// there. Forward directions carry their state; reverse directions always start from zeros. ResetState forgets it.
+            /// </summary>
+            public bool Stateful { get; set; }
+
+            /// <summary>The generator dropout masks are drawn from, seeded by the constructor; save its state to resume a run bit for bit.</summary>
+            public global::Rnn.RandomSource DropoutRandom { get; private set; } = new global::Rnn.RandomSource(0);
+
+            private global::Rnn.RandomSource? DropoutSource => Training ? DropoutRandom : null;
+
+            /// <summary>The batch of the carried state (0 when there is none).</summary>
+            public int StateBatch => _recurrentBlock.CarriedBatch;
+
+            /// <summary>Copies the carried state, StateBatch · StateSize values, into <paramref name="state"/>.</summary>
+            public void GetState(global::System.Span<double> state)
+            {
+                int batch = StateBatch;
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[StateBatch · StateSize]");
+                _recurrentBlock.GetCarry(state);
+            }
+
+            /// <summary>Sets the carried state for <paramref name="batch"/> sequences (0: none) from what GetState wrote.</summary>
+            public void SetState(global::System.ReadOnlySpan<double> state, int batch)
+            {
+                if (batch < 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "batch must not be negative");
+                global::Rnn.Layers.Guard.Size(state.Length, batch * StateSize, nameof(state), "[batch · StateSize]");
+                _recurrentBlock.SetCarry(state, batch);
+            }
 
             /// <summary>Runs the model on token ids [batch, steps]; writes [batch, OutputSize] after the head's activation. Steps at or after lengths[b] are padding.</summary>
             public void Forward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.Span<double> outputs, global::System.ReadOnlySpan<int> lengths = default)
@@ -329,18 +414,29 @@ namespace App
                 return steps;
             }
 
+            /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
+            public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
+            {
+                return ForwardLoss(tokens, batch, targets, lengths, out _, out _);
+            }
+
+            private double ForwardLoss(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)
+            {
+                steps = Begin(tokens, batch, lengths);
+                global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
+                rows = RunForward(steps, batch, lengths);
+                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
+                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
+                return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
+            }
+
             /// <summary>
             /// Forward, mean cross-entropy over valid positions, and backpropagation through time: adds d loss / d parameter
             /// into <see cref="Gradients"/> and returns the loss. Targets: class ids [batch].
             /// </summary>
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
-                int steps = Begin(tokens, batch, lengths);
-                global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-                int rows = RunForward(steps, batch, lengths);
-                global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
-                global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
-                double loss = global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
+                double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
                 RunBackward(steps, batch, rows);
                 global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 64, tokens, batch, steps, _dx);
                 return loss;
@@ -352,7 +448,7 @@ namespace App
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0);
+                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
                 _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -376,7 +472,7 @@ namespace App
                 throw new global::System.NotSupportedException("Sentiment has a bidirectional layer, whose reverse direction needs the whole sequence: use Forward.");
             }
 
-            /// <summary>Clears the streaming state (h, and c for LSTM) of every recurrent layer.</summary>
+            /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
             public void ResetState()
             {
                 _recurrentBlock.ResetState();
