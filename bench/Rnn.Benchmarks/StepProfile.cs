@@ -74,7 +74,7 @@ namespace Rnn.Benchmarks
                     Guard.Size(y.Length, 1, "y", "[OutputSize]");
                 }
             });
-            Row("  RecurrentBlock.Step (the LSTM layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, x, h); });
+            Row("  RecurrentBlock.Step (the LSTM layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x, h); });
             Row($"    Gemm.MatMulTransB 1×{g}×1  (W_ih·x)", n =>
             {
                 for (int i = 0; i < n; i++) Gemm.MatMulTransB<float>(x, parameters.AsSpan(wih, g), gates, 1, g, 1, false);

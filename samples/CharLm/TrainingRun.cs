@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Runtime.InteropServices;
 using Rnn;
+using RnnGen.Samples;
 
 namespace CharLmSample;
 
@@ -62,7 +63,7 @@ public static class TrainingRun
         var trainer = new Trainer(task, new Adam(settings.LearningRate), options);
         if (resuming && trainer.Resume()) Console.WriteLine($"resumed {settings.Checkpoint} at step {trainer.Step}");
 
-        TrainingResult result = ProgressView.Run(trainer, settings.Steps, progress =>
+        TrainingResult result = TrainingProgressView.Run(trainer.Step, settings.Steps, progress =>
         {
             options.Progress = progress;
             return trainer.Run();

@@ -28,15 +28,29 @@ namespace Rnn.Generators
                     static (ctx, ct) => ModelParser.Parse(ctx, ct))
                 .WithTrackingName(ParseStep);
 
-            context.RegisterSourceOutput(models, static (spc, result) => Emit(spc, result));
+            // Which [Weights] files the project embeds (RnnGen.targets passes them as build properties): one equatable
+            // value, so the models' outputs stay cached while the project file does not change.
+            var embeddedWeights = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => EmbeddedWeights.From(key => options.GlobalOptions.TryGetValue(key, out string? value) ? value : null))
+                .WithTrackingName(WeightsStep);
+
+            context.RegisterSourceOutput(models.Combine(embeddedWeights), static (spc, pair) => Emit(spc, pair.Left, pair.Right));
         }
 
-        private static void Emit(SourceProductionContext context, ParseResult result)
+        /// <summary>Tracking name of the step that reads the embedded weights files from the build properties.</summary>
+        public const string WeightsStep = "RnnGen.EmbeddedWeights";
+
+        private static void Emit(SourceProductionContext context, ParseResult result, EmbeddedWeights embeddedWeights)
         {
             foreach (var info in result.Diagnostics)
                 context.ReportDiagnostic(ToDiagnostic(info));
             if (result.Seq2Seq is { } seq2seq) AddSource(context, seq2seq.HintName, seq2seq.ClassName, () => Seq2SeqEmitter.Emit(seq2seq));
             else if (result.Spec is { } spec) AddSource(context, spec.HintName, spec.ClassName, () => ModelEmitter.Emit(spec));
+            if (result.Weights is { } weights)
+            {
+                if (ModelParser.CheckEmbedded(weights, embeddedWeights) is { } problem) context.ReportDiagnostic(ToDiagnostic(problem));
+                AddSource(context, weights.HintName, weights.ClassName, () => WeightsEmitter.Emit(weights));
+            }
         }
 
         /// <summary>Adds a generated file; an emitter failure becomes RNN0015 instead of a crash of the generator.</summary>

@@ -28,6 +28,11 @@ namespace Rnn.Models.Tests
     [Decoder] [Embedding(7, 8)] [Gru(32)] [Attention(AttentionScore.General)] [Dense(7, Activation.Softmax)]
     public partial class S2sReverser { }
 
+    [RnnModel]
+    [Encoder] [Embedding(9, 8)] [Bidirectional] [Lstm(16)]
+    [Decoder(StartToken = 0, EndToken = 6)] [Embedding(7, 8)] [Lstm(32)] [Attention(AttentionScore.Bahdanau)] [Dense(7, Activation.Softmax)]
+    public partial class S2sBahdanauReverser { }
+
     /// <summary>Encoder–decoders: finite differences in double for every attention score, training, decoding, allocations.</summary>
     public class Seq2SeqTests
     {
@@ -140,7 +145,7 @@ namespace Rnn.Models.Tests
         [InlineData("reverser")]
         public void Learns_to_reverse_short_sequences_and_decodes_them_greedily_and_with_beams(string name)
         {
-            ISeq2SeqModel m = name == "bahdanau" ? new S2sBahdanau(1) : new S2sReverser(1);
+            ISeq2SeqModel m = name == "bahdanau" ? new S2sBahdanauReverser(1) : new S2sReverser(1);
             // Sources of 2–6 tokens from 3…8; targets: the source reversed (mapped into the target vocabulary), then EndToken.
             var random = new RandomSource(5);
             int batch = 32, steps = 6;

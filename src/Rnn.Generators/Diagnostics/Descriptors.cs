@@ -131,13 +131,17 @@ namespace Rnn.Generators.Diagnostics
             "Start or end token outside the target vocabulary",
             "{0} = {1} is not a usable token of the {2}-token target vocabulary: use distinct ids in 0 … {3}");
 
+        public static readonly DiagnosticDescriptor WeightsFile = Error("RNN0027",
+            "Weights file cannot be embedded",
+            "{0}: {1}");
+
         public static readonly DiagnosticDescriptor[] All =
         {
             NotPartial, NonPositiveSize, BidirectionalWithoutRecurrent, BidirectionalRepeated, NoRecurrentLayer,
             NoInput, ConflictingInput, DuplicateName, UnsupportedActivation, TooManyParameters, LayerOrder,
             NoHead, InvalidName, GenericModel, InternalError, UndefinedValue, UnsupportedDeclaration, ReservedName,
             FileNameCollision, TooManyLayers, SingleUnitSoftmax, DropoutRate, DropoutWithoutLayers,
-            InvalidSeq2Seq, DotAttentionSize, SpecialToken,
+            InvalidSeq2Seq, DotAttentionSize, SpecialToken, WeightsFile,
         };
     }
 }

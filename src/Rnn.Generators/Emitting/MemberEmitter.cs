@@ -86,6 +86,7 @@ namespace Rnn.Generators.Emitting
             string empty = " = global::System.Array.Empty<" + s + ">();";
             w.Line("private readonly " + s + "[] _parameters = new " + s + "[ParameterTotal];");
             w.Line("private readonly " + s + "[] _gradients = new " + s + "[ParameterTotal];");
+            w.Line("private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves");
             w.Line();
             w.Line("// ── Layers ────────────────────────────────────────────────────────────");
             if (spec.Input.Kind == InputKind.Embedding)
@@ -158,6 +159,7 @@ namespace Rnn.Generators.Emitting
             w.Open("public void ResetParameters(int seed)");
             w.Line("var random = new global::Rnn.RandomSource(unchecked((ulong)seed));");
             w.Line("DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);");
+            w.Line("_parameterVersion++;");
             w.Line("var p = _parameters.AsSpan();");
             if (spec.Input.Kind == InputKind.Embedding)
                 w.Line("global::Rnn.Init.Normal(random, p.Slice(" + plan.EmbeddingId + "Offset, " + Int(spec.Input.Size * (long)spec.Input.Dim) + "));  // " + spec.Input.Name + ".weight ~ N(0, 1)");
@@ -178,8 +180,15 @@ namespace Rnn.Generators.Emitting
             w.Line("/// <summary>Number of parameters (the length of <see cref=\"Parameters\"/> and <see cref=\"Gradients\"/>).</summary>");
             w.Line("public int ParameterCount => ParameterTotal;");
             w.Line();
-            w.Line("/// <summary>Every parameter in one block, laid out as <see cref=\"Tensors\"/> says.</summary>");
-            w.Line("public " + Span + "<" + s + "> Parameters => _parameters;");
+            w.Line("/// <summary>Every parameter in one block, laid out as <see cref=\"Tensors\"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>");
+            w.Line("public " + Span + "<" + s + "> Parameters");
+            w.Line("{");
+            w.Line("    get");
+            w.Line("    {");
+            w.Line("        _parameterVersion++;");
+            w.Line("        return _parameters;");
+            w.Line("    }");
+            w.Line("}");
             w.Line();
             w.Line("/// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref=\"Parameters\"/>.</summary>");
             w.Line("public " + Span + "<" + s + "> Gradients => _gradients;");
@@ -288,10 +297,16 @@ namespace Rnn.Generators.Emitting
             w.Line("public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<" + s + ">(path, _parameters, s_tensors);");
             w.Line();
             w.Line("/// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref=\"SaveSafetensors\"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>");
-            w.Line("public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);");
+            w.Open("public void LoadSafetensors(string path)");
+            w.Line("global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);");
+            w.Line("_parameterVersion++;");
+            w.Close();
             w.Line();
             w.Line("/// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>");
-            w.Line("public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);");
+            w.Open("public void LoadSafetensors(byte[] bytes)");
+            w.Line("global::Rnn.ModelFiles.Load<" + s + ">(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);");
+            w.Line("_parameterVersion++;");
+            w.Close();
             w.Line();
             ReferenceEmitter.Emit(w, plan, s);
         }

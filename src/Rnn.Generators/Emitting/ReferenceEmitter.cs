@@ -17,6 +17,7 @@ namespace Rnn.Generators.Emitting
             w.Open("public global::Rnn.ReferenceReport CheckReference(string path, double tolerance = 1e-5)");
             w.Line("var reference = global::Rnn.ReferenceCase.Read(path);");
             w.Line("global::Rnn.ModelFiles.Load<" + s + ">(reference.File, _parameters, s_tensors);");
+            w.Line("_parameterVersion++;");
             w.Line("int batch = reference.Batch;");
             w.Line("var lengths = reference.Lengths;");
             w.Line("var logits = new " + s + "[batch * " + (plan.Sequence ? "reference.Steps * " : "") + "OutputSize];");

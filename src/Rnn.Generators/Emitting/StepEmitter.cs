@@ -51,7 +51,7 @@ namespace Rnn.Generators.Emitting
                 }
                 w.Line(Layers + ".Guard.Size(y.Length, OutputSize, nameof(y), \"[OutputSize]\");");
                 for (int i = 0; i < spec.Recurrent.Count; i++)
-                    w.Line(plan.BlockField(i) + ".Step(_parameters, " + (i == 0 ? "x" : "_s" + (i - 1)) + ", _s" + i + ");");
+                    w.Line(plan.BlockField(i) + ".Step(_parameters, _parameterVersion, " + (i == 0 ? "x" : "_s" + (i - 1)) + ", _s" + i + ");");
                 int last = spec.Dense.Count - 1;
                 for (int i = 0; i <= last; i++)
                 {

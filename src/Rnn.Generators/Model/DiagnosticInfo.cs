@@ -18,6 +18,6 @@ namespace Rnn.Generators.Model
     /// <summary>A diagnostic as plain values: descriptor id, location and message arguments.</summary>
     internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments);
 
-    /// <summary>The parser's result for one class: a spec to emit (when valid) and its diagnostics.</summary>
-    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, Seq2SeqSpec? Seq2Seq = null);
+    /// <summary>The parser's result for one class: a spec to emit (when valid), its diagnostics and its [Weights] (when written).</summary>
+    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, Seq2SeqSpec? Seq2Seq = null, WeightsSpec? Weights = null);
 }

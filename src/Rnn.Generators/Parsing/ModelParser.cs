@@ -51,10 +51,15 @@ namespace Rnn.Generators.Parsing
                 if (IsSeq2Seq(type))
                 {
                     var seq2seq = ParseSeq2Seq(type, declaration, context, diagnostics, classLocation, cancellationToken);
-                    return new ParseResult(null, diagnostics.ToEquatableArray(), HasErrors(diagnostics) ? null : seq2seq);
+                    bool seq2seqFailed = HasErrors(diagnostics);
+                    var seq2seqWeights = ParseWeights(type, diagnostics, cancellationToken);
+                    return new ParseResult(null, diagnostics.ToEquatableArray(), seq2seqFailed ? null : seq2seq, seq2seqFailed ? null : seq2seqWeights);
                 }
                 var spec = ParseCore(type, declaration, context, diagnostics, classLocation, cancellationToken);
-                return new ParseResult(HasErrors(diagnostics) ? null : spec, diagnostics.ToEquatableArray());
+                // A [Weights] problem is reported, but the model itself is still generated (only its weights members are not).
+                bool failed = HasErrors(diagnostics);
+                var weights = ParseWeights(type, diagnostics, cancellationToken);
+                return new ParseResult(failed ? null : spec, diagnostics.ToEquatableArray(), Weights: failed ? null : weights);
             }
             catch (OperationCanceledException)
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Rnn.Kernels;
 
 namespace Rnn.Layers
@@ -13,8 +14,17 @@ namespace Rnn.Layers
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var y2 = y.Slice(0, rows * units);
-            Gemm.MatMulTransB(x, parameters.Slice(offset, units * input), y2, rows, units, input, accumulate: false);
-            Rows.AddBias(y2, parameters.Slice(offset + units * input, units), rows, units);
+            if (rows == 1)
+            {
+                // Streaming: one dot product per unit, without the GEMM's setup.
+                for (int u = 0; u < units; u++)
+                    y2[u] = TensorPrimitives.Dot<T>(parameters.Slice(offset + u * input, input), x.Slice(0, input)) + parameters[offset + units * input + u];
+            }
+            else
+            {
+                Gemm.MatMulTransB(x, parameters.Slice(offset, units * input), y2, rows, units, input, accumulate: false);
+                Rows.AddBias(y2, parameters.Slice(offset + units * input, units), rows, units);
+            }
             if (activation != Activation.Softmax) Activate(activation, y2, y2);
         }
 

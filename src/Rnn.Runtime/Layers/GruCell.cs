@@ -18,6 +18,12 @@ namespace Rnn.Layers
         public static void Forward<T>(Span<T> gates, ReadOnlySpan<T> hh, ReadOnlySpan<T> hPrev, Span<T> h, Span<T> hn, int hidden)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (typeof(T) == typeof(float) && FusedCells.Applies(hidden))
+            {
+                var f = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gates);
+                FusedCells.Gru(f, Cast(hh), Cast(hPrev), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(h), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(hn), hidden);
+                return;
+            }
             // r and z: one vectorised sigmoid over both blocks; n: the pre-activation, then one vectorised tanh.
             var rAndZ = gates.Slice(0, 2 * hidden);
             TensorPrimitives.Add<T>(rAndZ, hh.Slice(0, 2 * hidden), rAndZ);
@@ -53,5 +59,7 @@ namespace Rnn.Layers
                 dhPrevDirect[k] = dhk * z;
             }
         }
+
+        private static ReadOnlySpan<float> Cast<T>(ReadOnlySpan<T> values) where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
     }
 }

@@ -217,8 +217,11 @@ namespace Rnn.Layers
             }
         }
 
-        /// <summary>Streaming inference: one step of one sequence through every layer (unidirectional modules only).</summary>
-        public void Step(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, Span<T> y)
+        /// <summary>
+        /// Streaming inference: one step of one sequence through every layer (unidirectional modules only).
+        /// <paramref name="version"/> counts the model's parameter changes: a new value repacks the streaming weights.
+        /// </summary>
+        public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
             if (_directions != 1)
                 throw new NotSupportedException("A bidirectional layer needs the whole sequence: use Forward instead of Step.");
@@ -226,7 +229,7 @@ namespace Rnn.Layers
             for (int l = 0; l < _layers; l++)
             {
                 var output = l == _layers - 1 ? y : _stepBuffer;
-                _cells[l].Step(parameters, input, output);
+                _cells[l].Step(parameters, version, input, output);
                 input = _stepBuffer;
             }
         }

@@ -46,8 +46,10 @@ namespace Rnn.Layers
         private T[] _carryH = Array.Empty<T>(), _carryC = Array.Empty<T>();
         private int _carryBatch;
 
-        // Streaming state (batch 1).
-        private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn;
+        // Streaming state (batch 1), and the weights packed for it: [W_ih | W_hh] transposed to [input + H, gH] rows.
+        private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn, _stepInput;
+        private T[] _packed = Array.Empty<T>(), _packedBias = Array.Empty<T>(), _packedBiasHh = Array.Empty<T>();
+        private int _packedVersion = -1;
 
         public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset, float recurrentDropout = 0f)
         {
@@ -66,6 +68,7 @@ namespace Rnn.Layers
             _stepGates = new T[_width];
             _stepHh = new T[_width];
             _stepHn = new T[cell == CellType.Gru ? hidden : 0];
+            _stepInput = new T[input + hidden];
         }
 
         /// <summary>Parameters of this direction: weight_ih, weight_hh, bias_ih, bias_hh.</summary>
@@ -279,7 +282,7 @@ namespace Rnn.Layers
                     switch (_cell)
                     {
                         case CellType.Lstm:
-                            LstmCell.Backward<T>(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), dhRow, dc.Slice(b * h, h), dGate, h);
+                            LstmCell.Backward<T>(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), dhRow, dc.Slice(b * h, h), dGate, _dhDirect, h);
                             break;
                         case CellType.Gru:
                             GruCell.Backward<T>(gate, _hn.AsSpan(row * h, h), _h.AsSpan((prev + b) * h, h), dhRow, dGate,
@@ -315,31 +318,61 @@ namespace Rnn.Layers
                 Gemm.MatMul(dGates, parameters.Slice(_wih, g * _input), dx, n, _input, g, accumulate: true);
         }
 
-        /// <summary>Streaming: one step for one sequence, the state carried from call to call. Writes h' into y [H].</summary>
-        public void Step(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, Span<T> y)
+        /// <summary>
+        /// Streaming: one step for one sequence, the state carried from call to call. Writes h' into y [H]. The weights are
+        /// read from a copy packed for batch 1, repacked from <paramref name="parameters"/> whenever
+        /// <paramref name="version"/> differs from the last call's (the model counts its parameter changes).
+        /// </summary>
+        public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
-            int h = _hidden, g = _width;
+            int h = _hidden, g = _width, n = _input;
+            if (version != _packedVersion) Pack(parameters, version);
             var gate = _stepGates.AsSpan();
-            var hh = _stepHh.AsSpan();
-            Gemm.MatMulTransB(x, parameters.Slice(_wih, g * _input), gate, 1, g, _input, accumulate: false);
-            Add(gate, parameters.Slice(_bih, g));
-            Gemm.MatMulTransB(_stateH, parameters.Slice(_whh, g * h), hh, 1, g, h, accumulate: false);
-            Add(hh, parameters.Slice(_bhh, g));
-            switch (_cell)
+            if (_cell == CellType.Gru)
             {
-                case CellType.Lstm:
-                    Add(gate, hh);
-                    LstmCell.Forward(gate, _stateC, _stateC, _stateH, h);
-                    break;
-                case CellType.Gru:
-                    GruCell.Forward(gate, hh, _stateH, _stateH, _stepHn, h);
-                    break;
-                default:
-                    Add(gate, hh);
-                    SimpleRnnCell.Forward(gate, _stateH, _cell == CellType.RnnRelu, h);
-                    break;
+                // r and z take W_ih x + W_hh h; n needs W_hn h + b_hn apart: two sums.
+                StreamingGates.Sums<T>(_packed, n, g, _packedBias, x, gate);
+                StreamingGates.Sums<T>(_packed.AsSpan(n * g), h, g, _packedBiasHh, _stateH, _stepHh);
+                GruCell.Forward(gate, _stepHh, _stateH, _stateH, _stepHn, h);
+            }
+            else
+            {
+                // One sum over [x; h] with b_ih + b_hh.
+                x.Slice(0, n).CopyTo(_stepInput);
+                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
+                StreamingGates.Sums<T>(_packed, n + h, g, _packedBias, _stepInput, gate);
+                if (_cell == CellType.Lstm) LstmCell.Forward(gate, _stateC, _stateC, _stateH, h);
+                else SimpleRnnCell.Forward(gate, _stateH, _cell == CellType.RnnRelu, h);
             }
             _stateH.AsSpan().CopyTo(y);
+        }
+
+        /// <summary>Packs W_ih and W_hh column by column into [input + H, gH] rows, and the biases, for <see cref="Step"/>.</summary>
+        private void Pack(ReadOnlySpan<T> parameters, int version)
+        {
+            int h = _hidden, g = _width, n = _input;
+            Workspace.Ensure(ref _packed, (n + h) * g);
+            Workspace.Ensure(ref _packedBias, g);
+            var wih = parameters.Slice(_wih, g * n);
+            var whh = parameters.Slice(_whh, g * h);
+            for (int j = 0; j < g; j++)
+            {
+                for (int k = 0; k < n; k++) _packed[k * g + j] = wih[j * n + k];
+                for (int k = 0; k < h; k++) _packed[(n + k) * g + j] = whh[j * h + k];
+            }
+            var bih = parameters.Slice(_bih, g);
+            var bhh = parameters.Slice(_bhh, g);
+            if (_cell == CellType.Gru)
+            {
+                Workspace.Ensure(ref _packedBiasHh, g);
+                bih.CopyTo(_packedBias);
+                bhh.CopyTo(_packedBiasHh);
+            }
+            else
+            {
+                TensorPrimitives.Add<T>(bih, bhh, _packedBias);
+            }
+            _packedVersion = version;
         }
 
         /// <summary>Clears the streaming state.</summary>

@@ -113,7 +113,17 @@ namespace Rnn
         public int ParameterCount => _parameters.Length;
 
         /// <inheritdoc/>
-        public Span<float> Parameters => _parameters;
+        /// <remarks>Step reads a copy packed for streaming, refreshed after every read of this property.</remarks>
+        public Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
+
+        private int _parameterVersion;
 
         /// <inheritdoc/>
         public Span<float> Gradients => _gradients;
@@ -140,6 +150,7 @@ namespace Rnn
         {
             var random = new RandomSource(unchecked((ulong)seed));
             DropoutRandom = new RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             if (_embedding > 0) Init.Normal(random, p.Slice(_embeddingOffset, _vocabulary * _embedding));
             Init.Uniform(random, p.Slice(_recurrentOffset, _denseOffset - _recurrentOffset), fanIn: _hidden);
@@ -251,7 +262,7 @@ namespace Rnn
                 _stepOneHot[token] = 1;
                 x = _stepOneHot;
             }
-            _block.Step(_parameters, x, _stepH);
+            _block.Step(_parameters, _parameterVersion, x, _stepH);
             DenseLayer.Forward<float>(_parameters, _denseOffset, _hidden, _vocabulary, Activation.Linear, _stepH, 1, _stepLogits);
             Head.Outputs<float>(Activation.Softmax, _stepLogits, y, 1, 1, _vocabulary, default);
         }
@@ -283,7 +294,11 @@ namespace Rnn
         public void SaveSafetensors(string path) => ModelFiles.Save<float>(path, _parameters, _tensors);
 
         /// <inheritdoc/>
-        public void LoadSafetensors(string path) => ModelFiles.Load<float>(SafetensorsFile.Read(path), _parameters, _tensors);
+        public void LoadSafetensors(string path)
+        {
+            ModelFiles.Load<float>(SafetensorsFile.Read(path), _parameters, _tensors);
+            _parameterVersion++;
+        }
 
         private static Span<float> EnsureSpan(ref float[] buffer, int length)
         {

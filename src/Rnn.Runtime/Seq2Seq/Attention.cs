@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Rnn.Kernels;
 using Rnn.Layers;
 
@@ -23,6 +24,7 @@ namespace Rnn.Seq2Seq
         private T[] _dProjected = Array.Empty<T>();
         private T[] _alpha = Array.Empty<T>();       // [T, B, S]
         private T[] _scratch = Array.Empty<T>();
+        private T[] _u = Array.Empty<T>(), _dPre = Array.Empty<T>();   // additive: tanh(W_q q + k_s) and its gradient, [A]
         private int[] _lengths = Array.Empty<int>();
         private int _sources, _batch, _capacity;
 
@@ -82,6 +84,8 @@ namespace Rnn.Seq2Seq
             int rows = sources * batch;
             Workspace.Ensure(ref _alpha, steps * batch * sources);
             Workspace.Ensure(ref _scratch, Math.Max(sources, Math.Max(_key, _units)));
+            Workspace.Ensure(ref _u, _units);
+            Workspace.Ensure(ref _dPre, _units);
             if (_score == AttentionScore.General)
             {
                 Workspace.Ensure(ref _keys, rows * _query);
@@ -125,13 +129,14 @@ namespace Rnn.Seq2Seq
                     T score = T.Zero;
                     if (Additive)
                     {
-                        var pq = projected.Slice(b * _units, _units);
-                        for (int a = 0; a < _units; a++) score += v[a] * T.Tanh(pq[a] + k[a]);
+                        var u = _u.AsSpan(0, _units);
+                        TensorPrimitives.Add<T>(projected.Slice(b * _units, _units), k, u);
+                        Elementwise.Tanh<T>(u, u);
+                        score = TensorPrimitives.Dot<T>(v, u);
                     }
                     else
                     {
-                        var qb = q.Slice(b * _query, _query);
-                        for (int a = 0; a < kw; a++) score += qb[a] * k[a];
+                        score = TensorPrimitives.Dot<T>(q.Slice(b * _query, _query), k);
                     }
                     alpha[s] = score;
                     if (score > max) max = score;
@@ -146,12 +151,7 @@ namespace Rnn.Seq2Seq
                 alpha.Slice(length).Clear();
                 var c = context.Slice(b * _key, _key);
                 c.Clear();
-                for (int s = 0; s < length; s++)
-                {
-                    var hs = h.Slice((s * batch + b) * _key, _key);
-                    T w = alpha[s];
-                    for (int k = 0; k < _key; k++) c[k] += w * hs[k];
-                }
+                for (int s = 0; s < length; s++) TensorPrimitives.MultiplyAdd<T>(h.Slice((s * batch + b) * _key, _key), alpha[s], c, c);
             }
         }
 
@@ -194,14 +194,9 @@ namespace Rnn.Seq2Seq
                 T dot = T.Zero;
                 for (int s = 0; s < length; s++)
                 {
-                    var hs = h.Slice((s * batch + b) * _key, _key);
                     var dhs = dh.Slice((s * batch + b) * _key, _key);
-                    T a = alpha[s], d = T.Zero;
-                    for (int k = 0; k < _key; k++)
-                    {
-                        d += dcb[k] * hs[k];
-                        dhs[k] += a * dcb[k];
-                    }
+                    T a = alpha[s], d = TensorPrimitives.Dot<T>(dcb, h.Slice((s * batch + b) * _key, _key));
+                    TensorPrimitives.MultiplyAdd<T>(dcb, a, dhs, dhs);
                     dAlpha[s] = d;
                     dot += a * d;
                 }
@@ -212,27 +207,27 @@ namespace Rnn.Seq2Seq
                     var k = keys.Slice((s * batch + b) * kw, kw);
                     if (Additive)
                     {
-                        var pq = projected.Slice(b * _units, _units);
+                        // u = tanh(W_q q + k_s): d v += dScore·u; d pre = dScore · v ⊙ (1 − u²) into both projections.
+                        var u = _u.AsSpan(0, _units);
+                        var dPre = _dPre.AsSpan(0, _units);
+                        TensorPrimitives.Add<T>(projected.Slice(b * _units, _units), k, u);
+                        Elementwise.Tanh<T>(u, u);
+                        TensorPrimitives.MultiplyAdd<T>(u, dScore, dv, dv);
+                        TensorPrimitives.Multiply<T>(u, u, dPre);
+                        TensorPrimitives.Subtract<T>(T.One, dPre, dPre);
+                        TensorPrimitives.Multiply<T>(dPre, v, dPre);
+                        TensorPrimitives.Multiply<T>(dPre, dScore, dPre);
                         var dpq = dProjected.Slice(b * _units, _units);
+                        TensorPrimitives.Add<T>(dpq, dPre, dpq);
                         var dk = _dKeys.AsSpan((s * batch + b) * kw, kw);
-                        for (int a = 0; a < _units; a++)
-                        {
-                            T u = T.Tanh(pq[a] + k[a]);
-                            dv[a] += dScore * u;
-                            T dPre = dScore * v[a] * (T.One - u * u);
-                            dpq[a] += dPre;
-                            dk[a] += dPre;
-                        }
+                        TensorPrimitives.Add<T>(dk, dPre, dk);
                     }
                     else
                     {
                         var qb = q.Slice(b * _query, _query);
                         var dk = _score == AttentionScore.Dot ? dh.Slice((s * batch + b) * _key, _key) : _dKeys.AsSpan((s * batch + b) * kw, kw);
-                        for (int a = 0; a < kw; a++)
-                        {
-                            dqb[a] += dScore * k[a];
-                            dk[a] += dScore * qb[a];
-                        }
+                        TensorPrimitives.MultiplyAdd<T>(k, dScore, dqb, dqb);
+                        TensorPrimitives.MultiplyAdd<T>(qb, dScore, dk, dk);
                     }
                 }
             }

@@ -188,7 +188,7 @@ namespace Rnn.Seq2Seq
                     {
                         case CellType.Lstm:
                             LstmCell.Backward<T>(gates.Slice(b * g, g), _c[l].AsSpan((t * batch + b) * h, h), _c[l].AsSpan(((t + 1) * batch + b) * h, h),
-                                dhRow, _dc[l].AsSpan(b * h, h), dGate, h);
+                                dhRow, _dc[l].AsSpan(b * h, h), dGate, _dhDirect, h);
                             break;
                         case CellType.Gru:
                             GruCell.Backward<T>(gates.Slice(b * g, g), _hn[l].AsSpan((t * batch + b) * h, h), _h[l].AsSpan((t * batch + b) * h, h),

@@ -6,7 +6,7 @@ namespace Rnn;
 
 /// <summary>
 /// Training an encoder–decoder on (source, target) pairs: every epoch the pairs are shuffled (a seeded
-/// <see cref="RandomSource"/>), cut into mini-batches, padded to the longest source and target of the data set, and the
+/// <see cref="RandomSource"/>), cut into mini-batches, each padded to its own longest source and target, and the
 /// EndToken appended to every target; the validation loss is the teacher-forced loss over the validation pairs. The
 /// epoch's order, position, shuffling stream and teacher-forcing stream are saved in checkpoints. A step allocates nothing.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class Seq2SeqTask : ITrainingTask
     private readonly int[] order;
     private readonly RandomSource shuffle;
     private readonly int[] source, sourceLengths, target, targetLengths;
-    private int position;
+    private int position, sourceWidth, targetWidth;   // the current batch's padded lengths
 
     /// <summary>Creates the task.</summary>
     /// <param name="model">The model.</param>
@@ -79,7 +79,7 @@ public sealed class Seq2SeqTask : ITrainingTask
         }
         Fill(sources, targets, order.AsSpan(position, batch));
         position += batch;
-        return model.Backward(source, sourceLengths, target, targetLengths, batch);
+        return model.Backward(source.AsSpan(0, batch * sourceWidth), sourceLengths, target.AsSpan(0, batch * targetWidth), targetLengths, batch);
     }
 
     /// <inheritdoc/>
@@ -95,7 +95,7 @@ public sealed class Seq2SeqTask : ITrainingTask
             FillRange(start, n);
             int valid = 0;
             for (int b = 0; b < n; b++) valid += targetLengths[b];
-            sum += (double)model.Evaluate(source.AsSpan(0, n * maxSource), sourceLengths.AsSpan(0, n), target.AsSpan(0, n * maxTarget), targetLengths.AsSpan(0, n), n) * valid;
+            sum += (double)model.Evaluate(source.AsSpan(0, n * sourceWidth), sourceLengths.AsSpan(0, n), target.AsSpan(0, n * targetWidth), targetLengths.AsSpan(0, n), n) * valid;
             tokens += valid;
         }
         return (float)(sum / tokens);
@@ -103,24 +103,37 @@ public sealed class Seq2SeqTask : ITrainingTask
 
     private void FillRange(int start, int n)
     {
-        Array.Clear(source);
-        Array.Clear(target);
+        Widths(validationSources, validationTargets, start, n, default);
         for (int b = 0; b < n; b++) Row(b, validationSources[start + b], validationTargets[start + b]);
     }
 
     private void Fill(IReadOnlyList<int[]> s, IReadOnlyList<int[]> t, ReadOnlySpan<int> indices)
     {
-        Array.Clear(source);
-        Array.Clear(target);
+        Widths(s, t, 0, indices.Length, indices);
         for (int b = 0; b < indices.Length; b++) Row(b, s[indices[b]], t[indices[b]]);
+    }
+
+    /// <summary>Pads the batch to its own longest source and target (+ EndToken), and clears that much of the buffers.</summary>
+    private void Widths(IReadOnlyList<int[]> s, IReadOnlyList<int[]> t, int start, int n, ReadOnlySpan<int> indices)
+    {
+        sourceWidth = 0;
+        targetWidth = 0;
+        for (int b = 0; b < n; b++)
+        {
+            int i = indices.IsEmpty ? start + b : indices[b];
+            sourceWidth = Math.Max(sourceWidth, s[i].Length);
+            targetWidth = Math.Max(targetWidth, t[i].Length + 1);
+        }
+        source.AsSpan(0, n * sourceWidth).Clear();
+        target.AsSpan(0, n * targetWidth).Clear();
     }
 
     private void Row(int b, int[] s, int[] t)
     {
-        s.CopyTo(source, b * maxSource);
+        s.CopyTo(source, b * sourceWidth);
         sourceLengths[b] = s.Length;
-        t.CopyTo(target, b * maxTarget);
-        target[b * maxTarget + t.Length] = model.EndToken;
+        t.CopyTo(target, b * targetWidth);
+        target[b * targetWidth + t.Length] = model.EndToken;
         targetLengths[b] = t.Length + 1;
     }
 

@@ -51,6 +51,7 @@ namespace App
 
         private readonly float[] _parameters = new float[ParameterTotal];
         private readonly float[] _gradients = new float[ParameterTotal];
+        private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
         // ── Layers ────────────────────────────────────────────────────────────
 
@@ -89,6 +90,7 @@ namespace App
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
             DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 4480), fanIn: 32);  // recurrent.* ~ U(−1/√32, 1/√32)
             global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 33), fanIn: 32);  // dense.* ~ U(−1/√32, 1/√32)
@@ -98,8 +100,15 @@ namespace App
         /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
         public int ParameterCount => ParameterTotal;
 
-        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
 
         /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -237,7 +246,7 @@ namespace App
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
         }
@@ -252,10 +261,18 @@ namespace App
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
 
         /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-        public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+        public void LoadSafetensors(string path)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-        public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+        public void LoadSafetensors(byte[] bytes)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -266,6 +283,7 @@ namespace App
         {
             var reference = global::Rnn.ReferenceCase.Read(path);
             global::Rnn.ModelFiles.Load<float>(reference.File, _parameters, s_tensors);
+            _parameterVersion++;
             int batch = reference.Batch;
             var lengths = reference.Lengths;
             var logits = new float[batch * reference.Steps * OutputSize];
@@ -286,6 +304,7 @@ namespace App
 
             private readonly double[] _parameters = new double[ParameterTotal];
             private readonly double[] _gradients = new double[ParameterTotal];
+            private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
             // ── Layers ────────────────────────────────────────────────────────────
 
@@ -324,6 +343,7 @@ namespace App
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
                 DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+                _parameterVersion++;
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 4480), fanIn: 32);  // recurrent.* ~ U(−1/√32, 1/√32)
                 global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 33), fanIn: 32);  // dense.* ~ U(−1/√32, 1/√32)
@@ -333,8 +353,15 @@ namespace App
             /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
             public int ParameterCount => ParameterTotal;
 
-            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-            public global::System.Span<double> Parameters => _parameters;
+            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+            public global::System.Span<double> Parameters
+            {
+                get
+                {
+                    _parameterVersion++;
+                    return _parameters;
+                }
+            }
 
             /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
             public global::System.Span<double> Gradients => _gradients;
@@ -472,7 +499,7 @@ namespace App
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 32, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
             }
@@ -487,10 +514,18 @@ namespace App
             public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<double>(path, _parameters, s_tensors);
 
             /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-            public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            public void LoadSafetensors(string path)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-            public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            public void LoadSafetensors(byte[] bytes)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -501,6 +536,7 @@ namespace App
             {
                 var reference = global::Rnn.ReferenceCase.Read(path);
                 global::Rnn.ModelFiles.Load<double>(reference.File, _parameters, s_tensors);
+                _parameterVersion++;
                 int batch = reference.Batch;
                 var lengths = reference.Lengths;
                 var logits = new double[batch * reference.Steps * OutputSize];

@@ -62,6 +62,7 @@ namespace App
 
         private readonly float[] _parameters = new float[ParameterTotal];
         private readonly float[] _gradients = new float[ParameterTotal];
+        private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
         // ── Layers ────────────────────────────────────────────────────────────
         // embedding: x_t = E[token_t], E [50, 6]
@@ -99,6 +100,7 @@ namespace App
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
             DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 300));  // embedding.weight ~ N(0, 1)
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 520), fanIn: 5);  // recurrent.* ~ U(−1/√5, 1/√5)
@@ -109,8 +111,15 @@ namespace App
         /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
         public int ParameterCount => ParameterTotal;
 
-        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
 
         /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -251,10 +260,18 @@ namespace App
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
 
         /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-        public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+        public void LoadSafetensors(string path)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-        public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+        public void LoadSafetensors(byte[] bytes)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -265,6 +282,7 @@ namespace App
         {
             var reference = global::Rnn.ReferenceCase.Read(path);
             global::Rnn.ModelFiles.Load<float>(reference.File, _parameters, s_tensors);
+            _parameterVersion++;
             int batch = reference.Batch;
             var lengths = reference.Lengths;
             var logits = new float[batch * reference.Steps * OutputSize];
@@ -285,6 +303,7 @@ namespace App
 
             private readonly double[] _parameters = new double[ParameterTotal];
             private readonly double[] _gradients = new double[ParameterTotal];
+            private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
             // ── Layers ────────────────────────────────────────────────────────────
             // embedding: x_t = E[token_t], E [50, 6]
@@ -322,6 +341,7 @@ namespace App
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
                 DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+                _parameterVersion++;
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 300));  // embedding.weight ~ N(0, 1)
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 520), fanIn: 5);  // recurrent.* ~ U(−1/√5, 1/√5)
@@ -332,8 +352,15 @@ namespace App
             /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
             public int ParameterCount => ParameterTotal;
 
-            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-            public global::System.Span<double> Parameters => _parameters;
+            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+            public global::System.Span<double> Parameters
+            {
+                get
+                {
+                    _parameterVersion++;
+                    return _parameters;
+                }
+            }
 
             /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
             public global::System.Span<double> Gradients => _gradients;
@@ -474,10 +501,18 @@ namespace App
             public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<double>(path, _parameters, s_tensors);
 
             /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-            public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            public void LoadSafetensors(string path)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-            public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            public void LoadSafetensors(byte[] bytes)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -488,6 +523,7 @@ namespace App
             {
                 var reference = global::Rnn.ReferenceCase.Read(path);
                 global::Rnn.ModelFiles.Load<double>(reference.File, _parameters, s_tensors);
+                _parameterVersion++;
                 int batch = reference.Batch;
                 var lengths = reference.Lengths;
                 var logits = new double[batch * reference.Steps * OutputSize];

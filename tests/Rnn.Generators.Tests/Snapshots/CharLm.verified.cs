@@ -67,6 +67,7 @@ namespace App
 
         private readonly float[] _parameters = new float[ParameterTotal];
         private readonly float[] _gradients = new float[ParameterTotal];
+        private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
         // ── Layers ────────────────────────────────────────────────────────────
         // onehot: x_t = onehot(token_t), 30 features
@@ -103,6 +104,7 @@ namespace App
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
             DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 7424), fanIn: 16);  // recurrent.* ~ U(−1/√16, 1/√16)
             global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 510), fanIn: 16);  // dense.* ~ U(−1/√16, 1/√16)
@@ -112,8 +114,15 @@ namespace App
         /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
         public int ParameterCount => ParameterTotal;
 
-        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
 
         /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -248,7 +257,7 @@ namespace App
             _stepOneHot[token] = 1;
             global::System.ReadOnlySpan<float> x = _stepOneHot;
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, x, _s0);
+            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
         }
@@ -294,10 +303,18 @@ namespace App
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
 
         /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-        public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+        public void LoadSafetensors(string path)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-        public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+        public void LoadSafetensors(byte[] bytes)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -308,6 +325,7 @@ namespace App
         {
             var reference = global::Rnn.ReferenceCase.Read(path);
             global::Rnn.ModelFiles.Load<float>(reference.File, _parameters, s_tensors);
+            _parameterVersion++;
             int batch = reference.Batch;
             var lengths = reference.Lengths;
             var logits = new float[batch * reference.Steps * OutputSize];
@@ -328,6 +346,7 @@ namespace App
 
             private readonly double[] _parameters = new double[ParameterTotal];
             private readonly double[] _gradients = new double[ParameterTotal];
+            private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
             // ── Layers ────────────────────────────────────────────────────────────
             // onehot: x_t = onehot(token_t), 30 features
@@ -364,6 +383,7 @@ namespace App
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
                 DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+                _parameterVersion++;
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 7424), fanIn: 16);  // recurrent.* ~ U(−1/√16, 1/√16)
                 global::Rnn.Init.Uniform(random, p.Slice(DenseOffset, 510), fanIn: 16);  // dense.* ~ U(−1/√16, 1/√16)
@@ -373,8 +393,15 @@ namespace App
             /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
             public int ParameterCount => ParameterTotal;
 
-            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-            public global::System.Span<double> Parameters => _parameters;
+            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+            public global::System.Span<double> Parameters
+            {
+                get
+                {
+                    _parameterVersion++;
+                    return _parameters;
+                }
+            }
 
             /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
             public global::System.Span<double> Gradients => _gradients;
@@ -509,7 +536,7 @@ namespace App
                 _stepOneHot[token] = 1;
                 global::System.ReadOnlySpan<double> x = _stepOneHot;
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, x, _s0);
+                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
             }
@@ -524,10 +551,18 @@ namespace App
             public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<double>(path, _parameters, s_tensors);
 
             /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-            public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            public void LoadSafetensors(string path)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-            public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            public void LoadSafetensors(byte[] bytes)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -538,6 +573,7 @@ namespace App
             {
                 var reference = global::Rnn.ReferenceCase.Read(path);
                 global::Rnn.ModelFiles.Load<double>(reference.File, _parameters, s_tensors);
+                _parameterVersion++;
                 int batch = reference.Batch;
                 var lengths = reference.Lengths;
                 var logits = new double[batch * reference.Steps * OutputSize];

@@ -85,6 +85,7 @@ namespace App
 
         private readonly float[] _parameters = new float[ParameterTotal];
         private readonly float[] _gradients = new float[ParameterTotal];
+        private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
         // ── Layers ────────────────────────────────────────────────────────────
 
@@ -138,6 +139,7 @@ namespace App
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
             DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 416), fanIn: 8);  // recurrent.* ~ U(−1/√8, 1/√8)
             global::Rnn.Init.Uniform(random, p.Slice(Recurrent1Offset, 576), fanIn: 6);  // recurrent_1.* ~ U(−1/√6, 1/√6)
@@ -149,8 +151,15 @@ namespace App
         /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
         public int ParameterCount => ParameterTotal;
 
-        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
 
         /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -316,10 +325,18 @@ namespace App
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
 
         /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-        public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+        public void LoadSafetensors(string path)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-        public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+        public void LoadSafetensors(byte[] bytes)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -330,6 +347,7 @@ namespace App
         {
             var reference = global::Rnn.ReferenceCase.Read(path);
             global::Rnn.ModelFiles.Load<float>(reference.File, _parameters, s_tensors);
+            _parameterVersion++;
             int batch = reference.Batch;
             var lengths = reference.Lengths;
             var logits = new float[batch * reference.Steps * OutputSize];
@@ -350,6 +368,7 @@ namespace App
 
             private readonly double[] _parameters = new double[ParameterTotal];
             private readonly double[] _gradients = new double[ParameterTotal];
+            private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
             // ── Layers ────────────────────────────────────────────────────────────
 
@@ -403,6 +422,7 @@ namespace App
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
                 DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+                _parameterVersion++;
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 416), fanIn: 8);  // recurrent.* ~ U(−1/√8, 1/√8)
                 global::Rnn.Init.Uniform(random, p.Slice(Recurrent1Offset, 576), fanIn: 6);  // recurrent_1.* ~ U(−1/√6, 1/√6)
@@ -414,8 +434,15 @@ namespace App
             /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
             public int ParameterCount => ParameterTotal;
 
-            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-            public global::System.Span<double> Parameters => _parameters;
+            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+            public global::System.Span<double> Parameters
+            {
+                get
+                {
+                    _parameterVersion++;
+                    return _parameters;
+                }
+            }
 
             /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
             public global::System.Span<double> Gradients => _gradients;
@@ -581,10 +608,18 @@ namespace App
             public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<double>(path, _parameters, s_tensors);
 
             /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-            public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            public void LoadSafetensors(string path)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-            public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            public void LoadSafetensors(byte[] bytes)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -595,6 +630,7 @@ namespace App
             {
                 var reference = global::Rnn.ReferenceCase.Read(path);
                 global::Rnn.ModelFiles.Load<double>(reference.File, _parameters, s_tensors);
+                _parameterVersion++;
                 int batch = reference.Batch;
                 var lengths = reference.Lengths;
                 var logits = new double[batch * reference.Steps * OutputSize];

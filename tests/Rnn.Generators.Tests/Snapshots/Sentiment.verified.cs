@@ -78,6 +78,7 @@ namespace App
 
         private readonly float[] _parameters = new float[ParameterTotal];
         private readonly float[] _gradients = new float[ParameterTotal];
+        private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
         // ── Layers ────────────────────────────────────────────────────────────
         // embedding: x_t = E[token_t], E [20000, 64]
@@ -113,6 +114,7 @@ namespace App
         {
             var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
             DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+            _parameterVersion++;
             var p = _parameters.AsSpan();
             global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 1280000));  // embedding.weight ~ N(0, 1)
             global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 124416), fanIn: 64);  // recurrent.* ~ U(−1/√64, 1/√64)
@@ -123,8 +125,15 @@ namespace App
         /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
         public int ParameterCount => ParameterTotal;
 
-        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _parameterVersion++;
+                return _parameters;
+            }
+        }
 
         /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients;
@@ -263,10 +272,18 @@ namespace App
         public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<float>(path, _parameters, s_tensors);
 
         /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-        public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+        public void LoadSafetensors(string path)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-        public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+        public void LoadSafetensors(byte[] bytes)
+        {
+            global::Rnn.ModelFiles.Load<float>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            _parameterVersion++;
+        }
 
         /// <summary>
         /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -277,6 +294,7 @@ namespace App
         {
             var reference = global::Rnn.ReferenceCase.Read(path);
             global::Rnn.ModelFiles.Load<float>(reference.File, _parameters, s_tensors);
+            _parameterVersion++;
             int batch = reference.Batch;
             var lengths = reference.Lengths;
             var logits = new float[batch * OutputSize];
@@ -297,6 +315,7 @@ namespace App
 
             private readonly double[] _parameters = new double[ParameterTotal];
             private readonly double[] _gradients = new double[ParameterTotal];
+            private int _parameterVersion;  // counts possible parameter changes: Step repacks its streaming weights when it moves
 
             // ── Layers ────────────────────────────────────────────────────────────
             // embedding: x_t = E[token_t], E [20000, 64]
@@ -332,6 +351,7 @@ namespace App
             {
                 var random = new global::Rnn.RandomSource(unchecked((ulong)seed));
                 DropoutRandom = new global::Rnn.RandomSource(unchecked((ulong)seed) ^ 0x5DEECE66DUL);
+                _parameterVersion++;
                 var p = _parameters.AsSpan();
                 global::Rnn.Init.Normal(random, p.Slice(EmbeddingOffset, 1280000));  // embedding.weight ~ N(0, 1)
                 global::Rnn.Init.Uniform(random, p.Slice(RecurrentOffset, 124416), fanIn: 64);  // recurrent.* ~ U(−1/√64, 1/√64)
@@ -342,8 +362,15 @@ namespace App
             /// <summary>Number of parameters (the length of <see cref="Parameters"/> and <see cref="Gradients"/>).</summary>
             public int ParameterCount => ParameterTotal;
 
-            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says.</summary>
-            public global::System.Span<double> Parameters => _parameters;
+            /// <summary>Every parameter in one block, laid out as <see cref="Tensors"/> says. Step reads a copy packed for streaming, refreshed after every read of this property: write through a span read after the last Step.</summary>
+            public global::System.Span<double> Parameters
+            {
+                get
+                {
+                    _parameterVersion++;
+                    return _parameters;
+                }
+            }
 
             /// <summary>d loss / d parameter, accumulated by Backward, same layout as <see cref="Parameters"/>.</summary>
             public global::System.Span<double> Gradients => _gradients;
@@ -482,10 +509,18 @@ namespace App
             public void SaveSafetensors(string path) => global::Rnn.ModelFiles.Save<double>(path, _parameters, s_tensors);
 
             /// <summary>Loads parameters saved by PyTorch (a state_dict) or by <see cref="SaveSafetensors"/>. A file that does not fit names the tensor and the expected shape, and leaves the model unchanged.</summary>
-            public void LoadSafetensors(string path) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+            public void LoadSafetensors(string path)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Read(path), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>Loads parameters from safetensors bytes held in memory (e.g. an embedded resource).</summary>
-            public void LoadSafetensors(byte[] bytes) => global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+            public void LoadSafetensors(byte[] bytes)
+            {
+                global::Rnn.ModelFiles.Load<double>(global::Rnn.SafetensorsFile.Parse(bytes), _parameters, s_tensors);
+                _parameterVersion++;
+            }
 
             /// <summary>
             /// Loads the weights in a PyTorch reference file (see tools/export_reference.py), runs its batch and compares the
@@ -496,6 +531,7 @@ namespace App
             {
                 var reference = global::Rnn.ReferenceCase.Read(path);
                 global::Rnn.ModelFiles.Load<double>(reference.File, _parameters, s_tensors);
+                _parameterVersion++;
                 int batch = reference.Batch;
                 var lengths = reference.Lengths;
                 var logits = new double[batch * OutputSize];
