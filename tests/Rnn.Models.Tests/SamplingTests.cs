@@ -332,5 +332,18 @@ namespace Rnn.Models.Tests
             var prompt = new[] { 1, 2, 3, 4, 5, 6 };
             Assert.Equal(0, Allocated(() => model.Prime(prompt), calls: 50));
         }
+    
+        [Fact]
+        public void ResetState_ends_a_generation_so_Sample_needs_a_new_Prime()
+        {
+            ILanguageModel[] models = { new SmLstmLm(3), new DynamicLanguageModel(Rnn.Layers.CellType.Lstm, 9, 4, 8, seed: 3) };
+            foreach (var m in models)
+            {
+                m.Prime(new[] { 1, 2 });
+                m.Sample(new Sampler(new RandomSource(1)));
+                m.ResetState();
+                Assert.Throws<InvalidOperationException>(() => m.Sample(new Sampler(new RandomSource(1))));
+            }
+        }
     }
 }

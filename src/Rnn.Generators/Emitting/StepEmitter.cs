@@ -66,6 +66,7 @@ namespace Rnn.Generators.Emitting
             w.Line("/// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>");
             w.Open("public void ResetState()");
             for (int i = 0; i < spec.Recurrent.Count; i++) w.Line(plan.BlockField(i) + ".ResetState();");
+            if (plan.LanguageModel && s == "float") w.Line("_primed = false;  // Sample needs a new Prime");
             w.Close();
             w.Line();
         }

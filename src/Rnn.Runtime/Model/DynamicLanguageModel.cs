@@ -268,7 +268,11 @@ namespace Rnn
         }
 
         /// <inheritdoc/>
-        public void ResetState() => _block.ResetState();
+        public void ResetState()
+        {
+            _block.ResetState();
+            _primed = false;
+        }
 
         /// <inheritdoc/>
         public void Prime(ReadOnlySpan<int> prompt)

@@ -271,6 +271,7 @@ namespace App
         public void ResetState()
         {
             _recurrentBlock.ResetState();
+            _primed = false;  // Sample needs a new Prime
         }
 
         // ── Generation (one-to-many) ──────────────────────────────────────────
