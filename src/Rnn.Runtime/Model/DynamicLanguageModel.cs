@@ -54,33 +54,17 @@ namespace Rnn
             _hidden = hidden;
             _embeddingDropout = embedding > 0 ? dropout : 0f;
 
-            var tensors = new List<TensorInfo>();
-            int offset = 0;
-            void Add(string name, params int[] shape)
-            {
-                var t = new TensorInfo(name, offset, shape);
-                tensors.Add(t);
-                offset += t.Length;
-            }
-
-            if (embedding > 0) Add("embedding.weight", vocabulary, embedding);
-            _recurrentOffset = offset;
-            int g = cell.Gates() * hidden;
-            for (int l = 0; l < layers; l++)
-            {
-                string s = "_l" + l.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                Add("recurrent.weight_ih" + s, g, l == 0 ? _inputSize : hidden);
-                Add("recurrent.weight_hh" + s, g, hidden);
-                Add("recurrent.bias_ih" + s, g);
-                Add("recurrent.bias_hh" + s, g);
-            }
-            _denseOffset = offset;
-            Add("dense.weight", vocabulary, hidden);
-            Add("dense.bias", vocabulary);
-            _tensors = tensors.ToArray();
+            var table = new TensorTable();
+            if (embedding > 0) table.Add("embedding.weight", vocabulary, embedding);
+            _recurrentOffset = table.Offset;
+            table.AddRecurrent("recurrent", cell, _inputSize, hidden, layers, 1);
+            _denseOffset = table.Offset;
+            table.Add("dense.weight", vocabulary, hidden);
+            table.Add("dense.bias", vocabulary);
+            _tensors = table.ToArray();
             _embeddingOffset = 0;
-            _parameters = new float[offset];
-            _gradients = new float[offset];
+            _parameters = new float[table.Offset];
+            _gradients = new float[table.Offset];
             _block = new RecurrentBlock<float>(cell, _inputSize, hidden, layers, 1, Merge.Concat, _recurrentOffset,
                 layers > 1 ? dropout : 0f, recurrentDropout);
             StateSize = _block.StateSize;

@@ -33,74 +33,47 @@ namespace Rnn.Seq2Seq
             if (score == AttentionScore.Dot && EncoderOutput != decoderHidden)
                 throw new ArgumentException($"Dot attention needs the decoder's hidden size ({decoderHidden}) equal to the encoder's output features ({EncoderOutput}).", nameof(score));
 
-            var tensors = new List<TensorInfo>();
-            int offset = 0;
-            void Add(string name, params int[] shape)
-            {
-                var t = new TensorInfo(name, offset, shape);
-                tensors.Add(t);
-                offset += t.Length;
-            }
-
-            string S(int l) => l.ToString(CultureInfo.InvariantCulture);
-            Add("encoder_embedding.weight", sourceVocabulary, sourceEmbedding);
+            var table = new TensorTable();
+            table.Add("encoder_embedding.weight", sourceVocabulary, sourceEmbedding);
             EncoderOffsets = new int[encoder.Count];
             int input = sourceEmbedding;
             for (int i = 0; i < encoder.Count; i++)
             {
                 var m = encoder[i];
-                EncoderOffsets[i] = offset;
-                int g = m.Cell.Gates() * m.Hidden, d = m.Bidirectional ? 2 : 1;
-                for (int l = 0; l < m.Layers; l++)
-                {
-                    for (int dir = 0; dir < d; dir++)
-                    {
-                        string suffix = "_l" + S(l) + (dir == 1 ? "_reverse" : "");
-                        Add(m.Name + ".weight_ih" + suffix, g, l == 0 ? input : d * m.Hidden);
-                        Add(m.Name + ".weight_hh" + suffix, g, m.Hidden);
-                        Add(m.Name + ".bias_ih" + suffix, g);
-                        Add(m.Name + ".bias_hh" + suffix, g);
-                    }
-                }
+                EncoderOffsets[i] = table.Offset;
+                table.AddRecurrent(m.Name, m.Cell, input, m.Hidden, m.Layers, m.Bidirectional ? 2 : 1);
                 input = m.Output;
             }
-            BridgeOffset = offset;
-            Add("bridge.weight", decoderLayers * decoderHidden, EncoderOutput);
-            Add("bridge.bias", decoderLayers * decoderHidden);
-            DecoderEmbeddingOffset = offset;
-            Add("decoder_embedding.weight", targetVocabulary, targetEmbedding);
-            DecoderOffset = offset;
-            int g2 = decoderCell.Gates() * decoderHidden;
-            for (int l = 0; l < decoderLayers; l++)
-            {
-                Add("decoder.weight_ih_l" + S(l), g2, l == 0 ? DecoderInput : decoderHidden);
-                Add("decoder.weight_hh_l" + S(l), g2, decoderHidden);
-                Add("decoder.bias_ih_l" + S(l), g2);
-                Add("decoder.bias_hh_l" + S(l), g2);
-            }
-            AttentionOffset = offset;
+            BridgeOffset = table.Offset;
+            table.Add("bridge.weight", decoderLayers * decoderHidden, EncoderOutput);
+            table.Add("bridge.bias", decoderLayers * decoderHidden);
+            DecoderEmbeddingOffset = table.Offset;
+            table.Add("decoder_embedding.weight", targetVocabulary, targetEmbedding);
+            DecoderOffset = table.Offset;
+            table.AddRecurrent("decoder", decoderCell, DecoderInput, decoderHidden, decoderLayers, 1);
+            AttentionOffset = table.Offset;
             switch (score)
             {
                 case AttentionScore.Dot:
                     break;
                 case AttentionScore.General:
-                    Add("attention.weight", decoderHidden, EncoderOutput);
+                    table.Add("attention.weight", decoderHidden, EncoderOutput);
                     break;
                 default:
-                    Add("attention.query.weight", AttentionUnits, decoderHidden);
-                    Add("attention.key.weight", AttentionUnits, EncoderOutput);
-                    Add("attention.key.bias", AttentionUnits);
-                    Add("attention.v.weight", 1, AttentionUnits);
+                    table.Add("attention.query.weight", AttentionUnits, decoderHidden);
+                    table.Add("attention.key.weight", AttentionUnits, EncoderOutput);
+                    table.Add("attention.key.bias", AttentionUnits);
+                    table.Add("attention.v.weight", 1, AttentionUnits);
                     break;
             }
-            CombineOffset = offset;
-            Add("combine.weight", decoderHidden, EncoderOutput + decoderHidden);
-            Add("combine.bias", decoderHidden);
-            DenseOffset = offset;
-            Add("dense.weight", targetVocabulary, decoderHidden);
-            Add("dense.bias", targetVocabulary);
-            Tensors = tensors.ToArray();
-            ParameterCount = offset;
+            CombineOffset = table.Offset;
+            table.Add("combine.weight", decoderHidden, EncoderOutput + decoderHidden);
+            table.Add("combine.bias", decoderHidden);
+            DenseOffset = table.Offset;
+            table.Add("dense.weight", targetVocabulary, decoderHidden);
+            table.Add("dense.bias", targetVocabulary);
+            Tensors = table.ToArray();
+            ParameterCount = table.Offset;
         }
 
         public int SourceVocabulary { get; }
