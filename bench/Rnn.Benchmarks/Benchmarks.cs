@@ -71,19 +71,22 @@ namespace Rnn.Benchmarks
         public void W2Forward32x64() => _w2.Run();
     }
 
-    /// <summary>Training steps: W2 (char-LM, Adam, clip 5) and W3 (bidirectional GRU classifier, SGD), one thread.</summary>
+    /// <summary>Training steps: W2 (char-LM, Adam, clip 5) and W3 (bidirectional GRU classifier, SGD), on 1 and 2 threads (2 is the default).</summary>
     [MemoryDiagnoser]
     public class TrainingBenchmarks
     {
         private CharLmTrainingWorkload _w2 = null!;
         private ClassifierTrainingWorkload _w3 = null!;
 
+        [Params(1, 2)]
+        public int Threads { get; set; }
+
         [GlobalSetup]
         public void Setup()
         {
-            KernelOptions.MaxThreads = 1;
-            _w2 = new CharLmTrainingWorkload("train/W2", new W2(seed: 1), 128);
-            _w3 = new ClassifierTrainingWorkload();
+            KernelOptions.MaxThreads = Threads;
+            _w2 = new CharLmTrainingWorkload("train/W2", new W2(seed: 1), 128, threads: Threads);
+            _w3 = new ClassifierTrainingWorkload(threads: Threads);
         }
 
         [Benchmark]

@@ -204,8 +204,8 @@ namespace Rnn.Benchmarks
         private readonly int[] _targets;
         private readonly int _batch;
 
-        public ClassifierTrainingWorkload(int batch = 32, int steps = 100)
-            : base("train/W3", "step", 1, 3 * (batch * steps * Flops.W3ForwardPerToken + batch * Flops.Dense(128, 2)), threads: 1)
+        public ClassifierTrainingWorkload(string name = "train/W3", int batch = 32, int steps = 100, int threads = 1)
+            : base(name, "step", 1, 3 * (batch * steps * Flops.W3ForwardPerToken + batch * Flops.Dense(128, 2)), threads)
         {
             _batch = batch;
             _inputs = Data.Signal(batch * steps * 32, seed: 15);
@@ -293,6 +293,9 @@ namespace Rnn.Benchmarks
             yield return () => new TokenForwardWorkload("block/W2 fwd 32x64", new W2(seed: 1), 128);
             yield return () => new CharLmTrainingWorkload("train/W2", new W2(seed: 1), 128);
             yield return () => new ClassifierTrainingWorkload();
+            // The library's default, 2 kernel threads (PyTorch's side of these rows runs on 1 thread, its faster setting here).
+            yield return () => new CharLmTrainingWorkload("train/W2 2t", new W2(seed: 1), 128, threads: 2);
+            yield return () => new ClassifierTrainingWorkload("train/W3 2t", threads: 2);
             foreach (int threads in new[] { 1, 2 })
             {
                 foreach (int hidden in ScalingHidden)

@@ -226,11 +226,46 @@ namespace Rnn.Models.Tests
 
         [Theory]
         [MemberData(nameof(CaseNames))]
-        public void Padding_behaves_as_running_each_sequence_alone(string name)
+        public void Padding_behaves_as_running_each_sequence_alone(string name) => PaddingAsAlone(name, Setup(name, "mixed"));
+
+        /// <summary>
+        /// The same with 17 sequences: the recurrence then runs in two chunks of sequences (8 and 9, in parallel when there
+        /// are threads), which must be the same mathematics as one sequence at a time.
+        /// </summary>
+        /// <remarks>
+        /// On 1 and 2 kernel threads (results are bit-identical for any thread count, so changing the process-wide
+        /// setting cannot disturb tests running beside this one).
+        /// </remarks>
+        [Theory]
+        [MemberData(nameof(ChunkCases))]
+        public void A_batch_run_in_chunks_behaves_as_running_each_sequence_alone(string name, int threads)
+        {
+            int saved = Rnn.Kernels.KernelOptions.MaxThreads;
+            Rnn.Kernels.KernelOptions.MaxThreads = threads;
+            try
+            {
+                PaddingAsAlone(name, new BatchSetup(17, Steps, new[] { 1, Steps, 3, 2, Steps, 4, 1, Steps, 3, Steps, 2, 4, Steps, 1, 3, Steps, 2 },
+                    Seed: (name.Length * 7919 + 17) % 1000));
+            }
+            finally
+            {
+                Rnn.Kernels.KernelOptions.MaxThreads = saved;
+            }
+        }
+
+        public static TheoryData<string, int> ChunkCases()
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var name in s_cases.Keys)
+                foreach (int threads in new[] { 1, 2 }) data.Add(name, threads);
+            return data;
+        }
+
+        private static void PaddingAsAlone(string name, BatchSetup setup0)
         {
             // Forward and Backward on a padded batch equal the same on each sequence alone, cut to its length: outputs
             // row by row, and the batch's mean loss and gradients as the means weighted by each sequence's valid count.
-            var batch = s_cases[name](Setup(name, "mixed"));
+            var batch = s_cases[name](setup0);
             var setup = batch.Setup;
             int u = batch.Units, steps = setup.Steps;
             batch.Model.ZeroGradients();

@@ -37,7 +37,9 @@ namespace Rnn.Kernels
         /// <summary>Runs parts <c>0 … parts-1</c> of <paramref name="job"/>, part 0 on the calling thread, and returns when all are done.</summary>
         public static void Run(KernelJob job, int parts)
         {
-            if (parts <= 1 || !Monitor.TryEnter(s_gate))
+            // A job's part that calls a kernel again (the caller's own part holds the re-entrant gate; a worker's part
+            // finds it taken) runs that kernel's parts itself.
+            if (parts <= 1 || !Monitor.TryEnter(s_gate) || s_job is not null && Release())
             {
                 for (int part = 0; part < parts; part++)
                 {
@@ -119,6 +121,13 @@ namespace Rnn.Kernels
                     slow.SpinOnce(-1);
                 }
             }
+        }
+
+        /// <summary>Leaves the gate entered once more by a nested call; returns true.</summary>
+        private static bool Release()
+        {
+            Monitor.Exit(s_gate);
+            return true;
         }
 
         /// <summary>Runs a part this thread has claimed and counts it as done.</summary>

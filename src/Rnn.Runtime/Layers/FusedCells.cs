@@ -7,19 +7,35 @@ using Rnn.Kernels;
 namespace Rnn.Layers
 {
     /// <summary>
-    /// One-pass AVX-512 versions of the LSTM and GRU elementwise steps for float, 16 units at a time: each gate block is
-    /// read once, activated in registers (the runtime's vector σ and tanh) and written back for the backward pass. The
-    /// per-block passes in <see cref="LstmCell"/> and <see cref="GruCell"/> stay the reference and the fallback (other
-    /// sizes, double, no AVX-512, or SIMD switched off).
+    /// One-pass SIMD versions of the LSTM and GRU elementwise steps for float: AVX-512 (16 units at a time) or AVX2 + FMA
+    /// (8 units at a time). Each gate block is read once, activated in registers (the runtime's vector σ and tanh) and
+    /// written back for the backward pass. The per-block passes in <see cref="LstmCell"/> and <see cref="GruCell"/> stay
+    /// the reference and the fallback (other sizes, double, no AVX2, or SIMD switched off).
     /// </summary>
     internal static class FusedCells
     {
         /// <summary>Whether the fused float kernels apply to <paramref name="hidden"/> units.</summary>
-        public static bool Applies(int hidden) => KernelOptions.UseSimd && Avx512F.IsSupported && hidden % 16 == 0;
+        public static bool Applies(int hidden) => KernelOptions.UseSimd && hidden % Width == 0 && Width != 0;
+
+        /// <summary>Units per vector: 16 with AVX-512, 8 with AVX2 + FMA, 0 without either.</summary>
+        private static int Width => Avx512F.IsSupported ? 16 : Avx2.IsSupported && Fma.IsSupported ? 8 : 0;
 
         /// <summary>LSTM: gates [i|f|g|o] pre-activations in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c).</summary>
+        public static void Lstm(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
+        {
+            if (Avx512F.IsSupported) Lstm512(gates, cPrev, c, h, hidden);
+            else Lstm256(gates, cPrev, c, h, hidden);
+        }
+
+        /// <summary>GRU: gates [x_r|x_z|x_n] in, [r|z|n] out; hh [h_r|h_z|h_n]; hnOut = h_n; h = (1 − z)⊙n + z⊙hPrev.</summary>
+        public static void Gru(Span<float> gates, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> hnOut, int hidden)
+        {
+            if (Avx512F.IsSupported) Gru512(gates, hh, hPrev, h, hnOut, hidden);
+            else Gru256(gates, hh, hPrev, h, hnOut, hidden);
+        }
+
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void Lstm(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
+        private static unsafe void Lstm512(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
         {
             fixed (float* g = gates, cp = cPrev, cn = c, hn = h)
             {
@@ -40,9 +56,30 @@ namespace Rnn.Layers
             }
         }
 
-        /// <summary>GRU: gates [x_r|x_z|x_n] in, [r|z|n] out; hh [h_r|h_z|h_n]; hnOut = h_n; h = (1 − z)⊙n + z⊙hPrev.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static unsafe void Gru(Span<float> gates, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> hnOut, int hidden)
+        private static unsafe void Lstm256(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
+        {
+            fixed (float* g = gates, cp = cPrev, cn = c, hn = h)
+            {
+                for (int k = 0; k < hidden; k += 8)
+                {
+                    var i = FloatMath.Sigmoid(Avx.LoadVector256(g + k));
+                    var f = FloatMath.Sigmoid(Avx.LoadVector256(g + hidden + k));
+                    var gg = FloatMath.Tanh(Avx.LoadVector256(g + 2 * hidden + k));
+                    var o = FloatMath.Sigmoid(Avx.LoadVector256(g + 3 * hidden + k));
+                    Avx.Store(g + k, i);
+                    Avx.Store(g + hidden + k, f);
+                    Avx.Store(g + 2 * hidden + k, gg);
+                    Avx.Store(g + 3 * hidden + k, o);
+                    var cell = Fma.MultiplyAdd(f, Avx.LoadVector256(cp + k), i * gg);
+                    Avx.Store(cn + k, cell);
+                    Avx.Store(hn + k, o * FloatMath.Tanh(cell));
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void Gru512(Span<float> gates, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> hnOut, int hidden)
         {
             fixed (float* g = gates, q = hh, hp = hPrev, ho = h, hno = hnOut)
             {
@@ -58,6 +95,26 @@ namespace Rnn.Layers
                     Avx512F.Store(hno + k, hnk);
                     // (1 − z)⊙n + z⊙h = n + z⊙(h − n)
                     Avx512F.Store(ho + k, Avx512F.FusedMultiplyAdd(z, Avx512F.LoadVector512(hp + k) - n, n));
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static unsafe void Gru256(Span<float> gates, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> hnOut, int hidden)
+        {
+            fixed (float* g = gates, q = hh, hp = hPrev, ho = h, hno = hnOut)
+            {
+                for (int k = 0; k < hidden; k += 8)
+                {
+                    var r = FloatMath.Sigmoid(Avx.LoadVector256(g + k) + Avx.LoadVector256(q + k));
+                    var z = FloatMath.Sigmoid(Avx.LoadVector256(g + hidden + k) + Avx.LoadVector256(q + hidden + k));
+                    var hnk = Avx.LoadVector256(q + 2 * hidden + k);
+                    var n = FloatMath.Tanh(Fma.MultiplyAdd(r, hnk, Avx.LoadVector256(g + 2 * hidden + k)));
+                    Avx.Store(g + k, r);
+                    Avx.Store(g + hidden + k, z);
+                    Avx.Store(g + 2 * hidden + k, n);
+                    Avx.Store(hno + k, hnk);
+                    Avx.Store(ho + k, Fma.MultiplyAdd(z, Avx.LoadVector256(hp + k) - n, n));
                 }
             }
         }

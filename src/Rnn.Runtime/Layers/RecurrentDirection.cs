@@ -49,7 +49,7 @@ namespace Rnn.Layers
         // Streaming state (batch 1), and the weights packed for it: [W_ih | W_hh] transposed to [input + H, gH] rows.
         private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn, _stepInput;
         private T[] _packed = Array.Empty<T>(), _packedBias = Array.Empty<T>(), _packedBiasHh = Array.Empty<T>();
-        private int _packedVersion = -1;
+        private int _packedVersion = -1, _packedWidth;
 
         public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset, float recurrentDropout = 0f)
         {
@@ -160,21 +160,30 @@ namespace Rnn.Layers
                 Dropout.Fill<T>(_recurrentMask.AsSpan(0, batch * h), _recurrentDropout, random!);
             }
 
+            BatchChunks.Run(this, batch, forward: true, whh, bhh, default, 0, 0);
+            if (carry) KeepFinalState();
+        }
+
+        /// <summary>The recurrence of <see cref="Forward"/> for sequences [b0, b1): every step's W_hh GEMM and cell update.</summary>
+        private void ForwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh, int b0, int b1)
+        {
+            int steps = _steps, batch = _batch, h = _hidden, g = _width, rows = b1 - b0;
+            var gates = _gates.AsSpan(0, steps * batch * g);
             for (int s = 0; s < steps; s++)
             {
                 int t = _reverse ? steps - 1 - s : s;
                 int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
-                var hh = _hh.AsSpan(0, batch * g);
-                ReadOnlySpan<T> hIn = _h.AsSpan(prev * h, batch * h);
+                var hh = _hh.AsSpan(b0 * g, rows * g);
+                ReadOnlySpan<T> hIn = _h.AsSpan((prev + b0) * h, rows * h);
                 if (_masked)
                 {
-                    var hm = _hMasked.AsSpan(t * batch * h, batch * h);
-                    TensorPrimitives.Multiply<T>(hIn, _recurrentMask.AsSpan(0, batch * h), hm);
+                    var hm = _hMasked.AsSpan((t * batch + b0) * h, rows * h);
+                    TensorPrimitives.Multiply<T>(hIn, _recurrentMask.AsSpan(b0 * h, rows * h), hm);
                     hIn = hm;
                 }
-                Gemm.MatMulTransB(hIn, whh, hh, batch, g, h, accumulate: false);
-                if (_cell == CellType.Gru) Rows.AddBias(hh, bhh, batch, g);
-                for (int b = 0; b < batch; b++)
+                Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
+                if (_cell == CellType.Gru) Rows.AddBias(hh, bhh, rows, g);
+                for (int b = b0; b < b1; b++)
                 {
                     var hPrev = _h.AsSpan((prev + b) * h, h);
                     var hOut = _h.AsSpan((cur + b) * h, h);
@@ -186,7 +195,7 @@ namespace Rnn.Layers
                     }
                     int row = t * batch + b;
                     var gate = gates.Slice(row * g, g);
-                    var hhRow = hh.Slice(b * g, g);
+                    var hhRow = _hh.AsSpan(b * g, g);
                     switch (_cell)
                     {
                         case CellType.Lstm:
@@ -203,7 +212,127 @@ namespace Rnn.Layers
                     }
                 }
             }
-            if (carry) KeepFinalState();
+        }
+
+        /// <summary>The reverse sweep of <see cref="Backward"/> for sequences [b0, b1): cell backward and dh_prev = dH_t·W_hh per step.</summary>
+        private void BackwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, int b0, int b1)
+        {
+            int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width, rows = b1 - b0;
+            bool gru = _cell == CellType.Gru;
+            var dGates = _dGates.AsSpan(0, n * g);
+            var dHidden = gru ? _dHidden.AsSpan(0, n * g) : dGates;
+            var dh = _dh.AsSpan(0, batch * h);
+            var dc = _dc.AsSpan(0, batch * h);
+            for (int s = steps - 1; s >= 0; s--)
+            {
+                int t = _reverse ? steps - 1 - s : s;
+                int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
+                for (int b = b0; b < b1; b++)
+                {
+                    int row = t * batch + b;
+                    var dGate = dGates.Slice(row * g, g);
+                    if (!Valid(t, b))
+                    {
+                        dGate.Clear();
+                        if (gru) dHidden.Slice(row * g, g).Clear();
+                        continue;
+                    }
+                    var dhRow = dh.Slice(b * h, h);
+                    if (!dOut.IsEmpty) Add(dhRow, dOut.Slice(row * dOutStride + dOutOffset, h));
+                    var gate = _gates.AsSpan(row * g, g);
+                    switch (_cell)
+                    {
+                        case CellType.Lstm:
+                            LstmCell.Backward<T>(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), dhRow, dc.Slice(b * h, h), dGate, _dhDirect.AsSpan(b * h, h), h);
+                            break;
+                        case CellType.Gru:
+                            GruCell.Backward<T>(gate, _hn.AsSpan(row * h, h), _h.AsSpan((prev + b) * h, h), dhRow, dGate,
+                                dHidden.Slice(row * g, g), _dhDirect.AsSpan(b * h, h), h);
+                            break;
+                        default:
+                            SimpleRnnCell.Backward<T>(gate, dhRow, dGate, _cell == CellType.RnnRelu, h);
+                            break;
+                    }
+                }
+                // dh_prev = dH_t · W_hh (+ dh⊙z for GRU); padded sequences carry dh unchanged.
+                var dhPrev = _dhPrev.AsSpan(b0 * h, rows * h);
+                Gemm.MatMul(dHidden.Slice((t * batch + b0) * g, rows * g), whh, dhPrev, rows, h, g, accumulate: false);
+                for (int b = b0; b < b1; b++)
+                {
+                    if (!Valid(t, b)) continue;
+                    var dst = dh.Slice(b * h, h);
+                    var src = _dhPrev.AsSpan(b * h, h);
+                    if (_masked) TensorPrimitives.Multiply<T>(src, _recurrentMask.AsSpan(b * h, h), dst);
+                    else src.CopyTo(dst);
+                    if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Runs the recurrence (forward or backward) over the batch in fixed chunks of sequences, the chunks in parallel
+        /// on the kernel threads. The chunks depend only on the batch size, never on the thread count, and every chunk
+        /// is computed whole by one thread with the same code, so results are bit-identical for any thread count.
+        /// </summary>
+        private sealed unsafe class BatchChunks : KernelJob
+        {
+            /// <summary>Sequences per chunk at least: below this a batch runs as one chunk (the GEMMs need rows).</summary>
+            private const int MinRows = 8;
+
+            [ThreadStatic] private static BatchChunks? t_job;
+            private RecurrentDirection<T> _owner = null!;
+            private bool _forward;
+            private T* _whh, _bhh, _dOut;
+            private int _whhLength, _bhhLength, _dOutLength, _dOutStride, _dOutOffset, _batch, _chunks;
+
+            /// <summary>Number of chunks for a batch: 2 when each half has at least <see cref="MinRows"/> sequences, else 1.</summary>
+            public static int Count(int batch) => batch >= 2 * MinRows ? 2 : 1;
+
+            public static void Run(RecurrentDirection<T> owner, int batch, bool forward, ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh,
+                ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset)
+            {
+                int chunks = Count(batch);
+                if (chunks == 1)
+                {
+                    if (forward) owner.ForwardRows(whh, bhh, 0, batch);
+                    else owner.BackwardRows(whh, dOut, dOutStride, dOutOffset, 0, batch);
+                    return;
+                }
+                fixed (T* w = whh, bias = bhh, d = dOut)
+                {
+                    var job = t_job ??= new BatchChunks();
+                    job._owner = owner;
+                    job._forward = forward;
+                    job._whh = w;
+                    job._whhLength = whh.Length;
+                    job._bhh = bias;
+                    job._bhhLength = bhh.Length;
+                    job._dOut = d;
+                    job._dOutLength = dOut.Length;
+                    job._dOutStride = dOutStride;
+                    job._dOutOffset = dOutOffset;
+                    job._batch = batch;
+                    job._chunks = chunks;
+                    try
+                    {
+                        if (KernelOptions.MaxThreads > 1) KernelParallel.Run(job, chunks);
+                        else for (int part = 0; part < chunks; part++) job.RunPart(part);
+                    }
+                    finally
+                    {
+                        job._owner = null!;
+                        job._whh = job._bhh = job._dOut = null;
+                    }
+                }
+            }
+
+            public override void RunPart(int part)
+            {
+                int b0 = part * _batch / _chunks, b1 = (part + 1) * _batch / _chunks;
+                var whh = new ReadOnlySpan<T>(_whh, _whhLength);
+                if (_forward) _owner.ForwardRows(whh, new ReadOnlySpan<T>(_bhh, _bhhLength), b0, b1);
+                else _owner.BackwardRows(whh, new ReadOnlySpan<T>(_dOut, _dOutLength), _dOutStride, _dOutOffset, b0, b1);
+            }
         }
 
         private void KeepFinalState()
@@ -262,49 +391,7 @@ namespace Rnn.Layers
             dc.Clear();
 
             var whh = parameters.Slice(_whh, g * h);
-            for (int s = steps - 1; s >= 0; s--)
-            {
-                int t = _reverse ? steps - 1 - s : s;
-                int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
-                for (int b = 0; b < batch; b++)
-                {
-                    int row = t * batch + b;
-                    var dGate = dGates.Slice(row * g, g);
-                    if (!Valid(t, b))
-                    {
-                        dGate.Clear();
-                        if (gru) dHidden.Slice(row * g, g).Clear();
-                        continue;
-                    }
-                    var dhRow = dh.Slice(b * h, h);
-                    if (!dOut.IsEmpty) Add(dhRow, dOut.Slice(row * dOutStride + dOutOffset, h));
-                    var gate = _gates.AsSpan(row * g, g);
-                    switch (_cell)
-                    {
-                        case CellType.Lstm:
-                            LstmCell.Backward<T>(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), dhRow, dc.Slice(b * h, h), dGate, _dhDirect, h);
-                            break;
-                        case CellType.Gru:
-                            GruCell.Backward<T>(gate, _hn.AsSpan(row * h, h), _h.AsSpan((prev + b) * h, h), dhRow, dGate,
-                                dHidden.Slice(row * g, g), _dhDirect.AsSpan(b * h, h), h);
-                            break;
-                        default:
-                            SimpleRnnCell.Backward<T>(gate, dhRow, dGate, _cell == CellType.RnnRelu, h);
-                            break;
-                    }
-                }
-                // dh_prev = dH_t · W_hh (+ dh⊙z for GRU); padded sequences carry dh unchanged.
-                var dhPrev = _dhPrev.AsSpan(0, batch * h);
-                Gemm.MatMul(dHidden.Slice(t * batch * g, batch * g), whh, dhPrev, batch, h, g, accumulate: false);
-                for (int b = 0; b < batch; b++)
-                {
-                    if (!Valid(t, b)) continue;
-                    var dst = dh.Slice(b * h, h);
-                    if (_masked) TensorPrimitives.Multiply<T>(dhPrev.Slice(b * h, h), _recurrentMask.AsSpan(b * h, h), dst);
-                    else dhPrev.Slice(b * h, h).CopyTo(dst);
-                    if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
-                }
-            }
+            BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
             // Weight gradients over all steps at once.
             var gWih = gradients.Slice(_wih, g * _input);
@@ -326,7 +413,19 @@ namespace Rnn.Layers
         public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
             int h = _hidden, g = _width, n = _input;
-            if (version != _packedVersion) Pack(parameters, version);
+            int fused = FusedStepWidth;
+            if (version != _packedVersion || fused != _packedWidth) Pack(parameters, version, fused);
+            if (fused != 0)
+            {
+                // One pass per block of units over the block-packed [W_ih | W_hh]: gate sums and the cell update in registers.
+                x.Slice(0, n).CopyTo(_stepInput);
+                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
+                ReadOnlySpan<float> packed = Floats((ReadOnlySpan<T>)_packed);
+                if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateC.AsSpan()), Floats(_stateH.AsSpan()));
+                else StreamingCells.Gru(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateH.AsSpan()));
+                _stateH.AsSpan().CopyTo(y);
+                return;
+            }
             var gate = _stepGates.AsSpan();
             if (_cell == CellType.Gru)
             {
@@ -347,10 +446,28 @@ namespace Rnn.Layers
             _stateH.AsSpan().CopyTo(y);
         }
 
-        /// <summary>Packs W_ih and W_hh column by column into [input + H, gH] rows, and the biases, for <see cref="Step"/>.</summary>
-        private void Pack(ReadOnlySpan<T> parameters, int version)
+        /// <summary>The block width of the fused float step for this layer (<see cref="StreamingCells"/>), 0 when it does not apply.</summary>
+        private int FusedStepWidth =>
+            typeof(T) == typeof(float) && _cell is CellType.Lstm or CellType.Gru && StreamingCells.Applies(_hidden) ? StreamingCells.Width : 0;
+
+        /// <summary>
+        /// Packs the weights for <see cref="Step"/>: block by block for the fused step (<paramref name="fused"/> units per
+        /// block), otherwise W_ih and W_hh column by column into [input + H, gH] rows, and the biases.
+        /// </summary>
+        private void Pack(ReadOnlySpan<T> parameters, int version, int fused)
         {
             int h = _hidden, g = _width, n = _input;
+            _packedVersion = version;
+            _packedWidth = fused;
+            if (fused != 0)
+            {
+                var p = Floats(parameters);
+                bool lstm = _cell == CellType.Lstm;
+                Workspace.Ensure(ref _packed, lstm ? StreamingCells.LstmSize(n, h) : StreamingCells.GruSize(n, h));
+                if (lstm) StreamingCells.PackLstm(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.AsSpan()));
+                else StreamingCells.PackGru(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.AsSpan()));
+                return;
+            }
             Workspace.Ensure(ref _packed, (n + h) * g);
             Workspace.Ensure(ref _packedBias, g);
             var wih = parameters.Slice(_wih, g * n);
@@ -372,7 +489,6 @@ namespace Rnn.Layers
             {
                 TensorPrimitives.Add<T>(bih, bhh, _packedBias);
             }
-            _packedVersion = version;
         }
 
         /// <summary>Clears the streaming state.</summary>
@@ -381,6 +497,10 @@ namespace Rnn.Layers
             Array.Clear(_stateH);
             Array.Clear(_stateC);
         }
+
+        private static Span<float> Floats(Span<T> values) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
+
+        private static ReadOnlySpan<float> Floats(ReadOnlySpan<T> values) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
 
         private static void Add(Span<T> dst, ReadOnlySpan<T> src) => TensorPrimitives.Add<T>(dst, src.Slice(0, dst.Length), dst);
     }
