@@ -35,6 +35,8 @@ build_args=(-c Release bench/Rnn.Benchmarks -nologo -v quiet)
 if [ -n "${RNN_SRC:-}" ]; then build_args+=("-p:RnnSrc=$RNN_SRC"); fi
 echo "building bench/Rnn.Benchmarks (Release)${RNN_SRC:+ against $RNN_SRC} ..."
 dotnet build "${build_args[@]}" >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+# The compiler servers the build leaves running would share the two cores with the timing: stop them.
+dotnet build-server shutdown >/dev/null 2>&1 || true
 dll=bench/Rnn.Benchmarks/bin/Release/net10.0/Rnn.Benchmarks.dll
 
 # The workload names, in table order (the C# program is the list's owner; the PyTorch script has the same rows).

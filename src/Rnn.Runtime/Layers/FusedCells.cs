@@ -8,7 +8,7 @@ namespace Rnn.Layers
 {
     /// <summary>
     /// One-pass SIMD versions of the LSTM and GRU elementwise steps for float: AVX-512 (16 units at a time) or AVX2 + FMA
-    /// (8 units at a time). Each gate block is read once, activated in registers (the runtime's vector σ and tanh) and
+    /// (8 units at a time). Each gate block is read once, activated in registers (the runtime's vector gate σ and tanh) and
     /// written back for the backward pass. The per-block passes in <see cref="LstmCell"/> and <see cref="GruCell"/> stay
     /// the reference and the fallback (other sizes, double, no AVX2, or SIMD switched off).
     /// </summary>
@@ -41,10 +41,10 @@ namespace Rnn.Layers
             {
                 for (int k = 0; k < hidden; k += 16)
                 {
-                    var i = FloatMath.Sigmoid(Avx512F.LoadVector512(g + k));
-                    var f = FloatMath.Sigmoid(Avx512F.LoadVector512(g + hidden + k));
+                    var i = FloatMath.GateSigmoid(Avx512F.LoadVector512(g + k));
+                    var f = FloatMath.GateSigmoid(Avx512F.LoadVector512(g + hidden + k));
                     var gg = FloatMath.Tanh(Avx512F.LoadVector512(g + 2 * hidden + k));
-                    var o = FloatMath.Sigmoid(Avx512F.LoadVector512(g + 3 * hidden + k));
+                    var o = FloatMath.GateSigmoid(Avx512F.LoadVector512(g + 3 * hidden + k));
                     Avx512F.Store(g + k, i);
                     Avx512F.Store(g + hidden + k, f);
                     Avx512F.Store(g + 2 * hidden + k, gg);
@@ -63,10 +63,10 @@ namespace Rnn.Layers
             {
                 for (int k = 0; k < hidden; k += 8)
                 {
-                    var i = FloatMath.Sigmoid(Avx.LoadVector256(g + k));
-                    var f = FloatMath.Sigmoid(Avx.LoadVector256(g + hidden + k));
+                    var i = FloatMath.GateSigmoid(Avx.LoadVector256(g + k));
+                    var f = FloatMath.GateSigmoid(Avx.LoadVector256(g + hidden + k));
                     var gg = FloatMath.Tanh(Avx.LoadVector256(g + 2 * hidden + k));
-                    var o = FloatMath.Sigmoid(Avx.LoadVector256(g + 3 * hidden + k));
+                    var o = FloatMath.GateSigmoid(Avx.LoadVector256(g + 3 * hidden + k));
                     Avx.Store(g + k, i);
                     Avx.Store(g + hidden + k, f);
                     Avx.Store(g + 2 * hidden + k, gg);
@@ -85,8 +85,8 @@ namespace Rnn.Layers
             {
                 for (int k = 0; k < hidden; k += 16)
                 {
-                    var r = FloatMath.Sigmoid(Avx512F.LoadVector512(g + k) + Avx512F.LoadVector512(q + k));
-                    var z = FloatMath.Sigmoid(Avx512F.LoadVector512(g + hidden + k) + Avx512F.LoadVector512(q + hidden + k));
+                    var r = FloatMath.GateSigmoid(Avx512F.LoadVector512(g + k) + Avx512F.LoadVector512(q + k));
+                    var z = FloatMath.GateSigmoid(Avx512F.LoadVector512(g + hidden + k) + Avx512F.LoadVector512(q + hidden + k));
                     var hnk = Avx512F.LoadVector512(q + 2 * hidden + k);
                     var n = FloatMath.Tanh(Avx512F.FusedMultiplyAdd(r, hnk, Avx512F.LoadVector512(g + 2 * hidden + k)));
                     Avx512F.Store(g + k, r);
@@ -106,8 +106,8 @@ namespace Rnn.Layers
             {
                 for (int k = 0; k < hidden; k += 8)
                 {
-                    var r = FloatMath.Sigmoid(Avx.LoadVector256(g + k) + Avx.LoadVector256(q + k));
-                    var z = FloatMath.Sigmoid(Avx.LoadVector256(g + hidden + k) + Avx.LoadVector256(q + hidden + k));
+                    var r = FloatMath.GateSigmoid(Avx.LoadVector256(g + k) + Avx.LoadVector256(q + k));
+                    var z = FloatMath.GateSigmoid(Avx.LoadVector256(g + hidden + k) + Avx.LoadVector256(q + hidden + k));
                     var hnk = Avx.LoadVector256(q + 2 * hidden + k);
                     var n = FloatMath.Tanh(Fma.MultiplyAdd(r, hnk, Avx.LoadVector256(g + 2 * hidden + k)));
                     Avx.Store(g + k, r);

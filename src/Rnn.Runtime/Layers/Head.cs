@@ -10,6 +10,9 @@ namespace Rnn.Layers
     public static class Head
     {
         /// <summary>outputs = act(logits) [batch, steps, units]; rows at padding (t ≥ lengths[b]) are 0.</summary>
+        // Fully optimised from the first call: the streaming path reaches its steady state at once instead of after
+        // tiered compilation has caught up (measured: W1 Step at 1.3 µs for the first second, 0.7 µs after).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static void Outputs<T>(Activation activation, ReadOnlySpan<T> logits, Span<T> outputs, int batch, int steps, int units, ReadOnlySpan<int> lengths)
             where T : unmanaged, IFloatingPointIeee754<T>
         {

@@ -221,6 +221,9 @@ namespace Rnn.Layers
         /// Streaming inference: one step of one sequence through every layer (unidirectional modules only).
         /// <paramref name="version"/> counts the model's parameter changes: a new value repacks the streaming weights.
         /// </summary>
+        // Fully optimised from the first call: the streaming path reaches its steady state at once instead of after
+        // tiered compilation has caught up (measured: W1 Step at 1.3 µs for the first second, 0.7 µs after).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
             if (_directions != 1)

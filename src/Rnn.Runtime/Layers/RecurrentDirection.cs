@@ -48,7 +48,8 @@ namespace Rnn.Layers
 
         // Streaming state (batch 1), and the weights packed for it: [W_ih | W_hh] transposed to [input + H, gH] rows.
         private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn, _stepInput;
-        private T[] _packed = Array.Empty<T>(), _packedBias = Array.Empty<T>(), _packedBiasHh = Array.Empty<T>();
+        private readonly AlignedBuffer<T> _packed = new(), _stepSums = new();  // _stepSums: the fused step's gate sums [4H]
+        private T[] _packedBias = Array.Empty<T>(), _packedBiasHh = Array.Empty<T>();
         private int _packedVersion = -1, _packedWidth;
 
         public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset, float recurrentDropout = 0f)
@@ -410,6 +411,9 @@ namespace Rnn.Layers
         /// read from a copy packed for batch 1, repacked from <paramref name="parameters"/> whenever
         /// <paramref name="version"/> differs from the last call's (the model counts its parameter changes).
         /// </summary>
+        // Fully optimised from the first call: the streaming path reaches its steady state at once instead of after
+        // tiered compilation has caught up (measured: W1 Step at 1.3 µs for the first second, 0.7 µs after).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
             int h = _hidden, g = _width, n = _input;
@@ -420,9 +424,10 @@ namespace Rnn.Layers
                 // One pass per block of units over the block-packed [W_ih | W_hh]: gate sums and the cell update in registers.
                 x.Slice(0, n).CopyTo(_stepInput);
                 _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
-                ReadOnlySpan<float> packed = Floats((ReadOnlySpan<T>)_packed);
-                if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateC.AsSpan()), Floats(_stateH.AsSpan()));
-                else StreamingCells.Gru(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateH.AsSpan()));
+                ReadOnlySpan<float> packed = Floats((ReadOnlySpan<T>)_packed.Span);
+                var sums = Floats(_stepSums.Span);
+                if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateC.AsSpan()), Floats(_stateH.AsSpan()), sums);
+                else StreamingCells.Gru(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateH.AsSpan()), sums);
                 _stateH.AsSpan().CopyTo(y);
                 return;
             }
@@ -430,8 +435,8 @@ namespace Rnn.Layers
             if (_cell == CellType.Gru)
             {
                 // r and z take W_ih x + W_hh h; n needs W_hn h + b_hn apart: two sums.
-                StreamingGates.Sums<T>(_packed, n, g, _packedBias, x, gate);
-                StreamingGates.Sums<T>(_packed.AsSpan(n * g), h, g, _packedBiasHh, _stateH, _stepHh);
+                StreamingGates.Sums<T>(_packed.Span, n, g, _packedBias, x, gate);
+                StreamingGates.Sums<T>(_packed.Span.Slice(n * g), h, g, _packedBiasHh, _stateH, _stepHh);
                 GruCell.Forward(gate, _stepHh, _stateH, _stateH, _stepHn, h);
             }
             else
@@ -439,7 +444,7 @@ namespace Rnn.Layers
                 // One sum over [x; h] with b_ih + b_hh.
                 x.Slice(0, n).CopyTo(_stepInput);
                 _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
-                StreamingGates.Sums<T>(_packed, n + h, g, _packedBias, _stepInput, gate);
+                StreamingGates.Sums<T>(_packed.Span, n + h, g, _packedBias, _stepInput, gate);
                 if (_cell == CellType.Lstm) LstmCell.Forward(gate, _stateC, _stateC, _stateH, h);
                 else SimpleRnnCell.Forward(gate, _stateH, _cell == CellType.RnnRelu, h);
             }
@@ -463,19 +468,21 @@ namespace Rnn.Layers
             {
                 var p = Floats(parameters);
                 bool lstm = _cell == CellType.Lstm;
-                Workspace.Ensure(ref _packed, lstm ? StreamingCells.LstmSize(n, h) : StreamingCells.GruSize(n, h));
-                if (lstm) StreamingCells.PackLstm(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.AsSpan()));
-                else StreamingCells.PackGru(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.AsSpan()));
+                _packed.Ensure(lstm ? StreamingCells.LstmSize(n, h) : StreamingCells.GruSize(n, h));
+                _stepSums.Ensure(4 * h);
+                if (lstm) StreamingCells.PackLstm(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.Span));
+                else StreamingCells.PackGru(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.Span));
                 return;
             }
-            Workspace.Ensure(ref _packed, (n + h) * g);
+            _packed.Ensure((n + h) * g);
+            var packed = _packed.Span;
             Workspace.Ensure(ref _packedBias, g);
             var wih = parameters.Slice(_wih, g * n);
             var whh = parameters.Slice(_whh, g * h);
             for (int j = 0; j < g; j++)
             {
-                for (int k = 0; k < n; k++) _packed[k * g + j] = wih[j * n + k];
-                for (int k = 0; k < h; k++) _packed[(n + k) * g + j] = whh[j * h + k];
+                for (int k = 0; k < n; k++) packed[k * g + j] = wih[j * n + k];
+                for (int k = 0; k < h; k++) packed[(n + k) * g + j] = whh[j * h + k];
             }
             var bih = parameters.Slice(_bih, g);
             var bhh = parameters.Slice(_bhh, g);

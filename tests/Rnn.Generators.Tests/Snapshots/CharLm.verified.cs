@@ -250,6 +250,7 @@ namespace App
         private readonly float[] _stepOneHot = new float[Vocabulary];
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
         public void Step(int token, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
@@ -530,6 +531,7 @@ namespace App
             private readonly double[] _stepOneHot = new double[Vocabulary];
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
             public void Step(int token, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));

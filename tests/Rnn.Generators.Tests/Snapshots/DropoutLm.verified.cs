@@ -257,6 +257,7 @@ namespace App
         private readonly float[] _sy0 = new float[40];
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
         public void Step(int token, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
@@ -547,6 +548,7 @@ namespace App
             private readonly double[] _sy0 = new double[40];
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
             public void Step(int token, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));

@@ -281,6 +281,7 @@ namespace App
         private readonly float[] _sy3 = new float[3];
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
         public void Step(int token, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
@@ -559,6 +560,7 @@ namespace App
             private readonly double[] _sy3 = new double[3];
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
             public void Step(int token, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));

@@ -244,6 +244,7 @@ namespace App
                 private readonly float[] _sy0 = new float[1];
 
                 /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
                 public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
                 {
                     global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
@@ -495,6 +496,7 @@ namespace App
                     private readonly double[] _sy0 = new double[1];
 
                     /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
+                    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
                     public void Step(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
                     {
                         global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");

@@ -39,7 +39,7 @@ namespace Rnn.Tests.Kernels
                 Fill(random, n).CopyTo(v, 0);
                 hExpected.CopyTo(v, n);
                 StreamingCells.ReferenceLstm(wih, whh, bih, bhh, v, n, h, cExpected, hExpected);
-                StreamingCells.Lstm(packed, v, n, h, c, hOut);
+                StreamingCells.Lstm(packed, v, n, h, c, hOut, new float[4 * h]);
                 AssertClose(cExpected, c, "c", step);
                 AssertClose(hExpected, hOut, "h", step);
                 hExpected.CopyTo(hOut, 0);
@@ -65,7 +65,7 @@ namespace Rnn.Tests.Kernels
                 Fill(random, n).CopyTo(v, 0);
                 hExpected.CopyTo(v, n);
                 StreamingCells.ReferenceGru(wih, whh, bih, bhh, v, n, h, hExpected);
-                StreamingCells.Gru(packed, v, n, h, hOut);
+                StreamingCells.Gru(packed, v, n, h, hOut, new float[4 * h]);
                 AssertClose(hExpected, hOut, "h", step);
                 hExpected.CopyTo(hOut, 0);
             }
