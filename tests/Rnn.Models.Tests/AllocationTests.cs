@@ -317,11 +317,11 @@ namespace Rnn.Models.Tests
             Assert.Equal(second, b);
         }
 
-        /// <summary>Rnn.Kernels.GemmFloat.ParallelCalls (internal) through reflection, or −1 when it is not there.</summary>
+        /// <summary>Rnn.Kernels.KernelParallel.ParallelRuns (internal: jobs the kernel workers ran) through reflection, or −1 when it is not there.</summary>
         private static int ParallelCalls()
         {
-            var type = typeof(KernelOptions).Assembly.GetType("Rnn.Kernels.GemmFloat");
-            var property = type?.GetProperty("ParallelCalls", BindingFlags.NonPublic | BindingFlags.Static);
+            var type = typeof(KernelOptions).Assembly.GetType("Rnn.Kernels.KernelParallel");
+            var property = type?.GetProperty("ParallelRuns", BindingFlags.NonPublic | BindingFlags.Static);
             return property?.GetValue(null) is int n ? n : -1;
         }
     }

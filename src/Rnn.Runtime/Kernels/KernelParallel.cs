@@ -33,6 +33,10 @@ namespace Rnn.Kernels
         private static KernelJob? s_job;
         private static int s_remaining;
         private static Exception? s_error;
+        private static int s_parallelRuns;
+
+        /// <summary>Jobs handed to the workers so far (GEMMs and batch chunks alike), for tests that must know threads ran.</summary>
+        internal static int ParallelRuns => Volatile.Read(ref s_parallelRuns);
 
         /// <summary>Runs parts <c>0 … parts-1</c> of <paramref name="job"/>, part 0 on the calling thread, and returns when all are done.</summary>
         public static void Run(KernelJob job, int parts)
@@ -51,6 +55,7 @@ namespace Rnn.Kernels
 
             try
             {
+                Interlocked.Increment(ref s_parallelRuns);
                 EnsureWorkers(parts - 1);
                 s_job = job;
                 s_error = null;
