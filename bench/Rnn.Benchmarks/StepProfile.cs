@@ -11,21 +11,22 @@ using Rnn.Layers;
 namespace Rnn.Benchmarks
 {
     /// <summary>
-    /// Where the time of one streaming Step goes: every piece the generated W1.Step runs, timed alone on the same
-    /// sizes and data (Stopwatch loops, median of rounds), next to the whole Step, plus a hand-fused AVX-512 sketch of the
-    /// same step as a floor. Internal runtime pieces (LstmCell, GemmFloat, RecurrentDirection.Add) are reached by
+    /// Where the time of one streaming Step goes: the generated Step next to the pieces it runs, timed alone on the same
+    /// sizes and data (Stopwatch loops, round-robin, median of rounds): the argument checks, the recurrent layer's Step,
+    /// the fused step kernel alone (<c>StreamingCells</c>: gate sums and cell update over block-packed weights), the dense
+    /// head and the output copy, and the vectorised activations per element. Internal runtime pieces are reached by
     /// reflection as delegates, which adds about a nanosecond per call to those rows.
     /// </summary>
     /// <remarks>Usage: <c>profile [--seconds S]</c> (S = time per row, default 0.5).</remarks>
     public static class StepProfile
     {
-        private delegate void GemmFn(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate);
+        private delegate void PackFn(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh, int n, int h, Span<float> packed);
 
-        private delegate void AddFn(Span<float> dst, ReadOnlySpan<float> src);
+        private delegate int SizeFn(int n, int h);
 
-        private delegate void LstmFn(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden);
+        private delegate void LstmStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> v, int n, int hidden, Span<float> c, Span<float> h, Span<float> scratch);
 
-        private delegate void GruFn(Span<float> gates, ReadOnlySpan<float> hh, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> hn, int hidden);
+        private delegate void GruStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> v, int n, int hidden, Span<float> h, Span<float> scratch);
 
         private static double s_seconds = 0.5;
 
@@ -44,23 +45,21 @@ namespace Rnn.Benchmarks
             KernelOptions.MaxThreads = 1;
             Console.WriteLine($"Streaming Step profile, .NET {Environment.Version}, Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, "
                 + $"Vector<float>.Count = {Vector<float>.Count}; ns per call, median of rounds");
-            ProfileLstm("W1: LSTM(1 → 32) + Dense(1)", new W1(seed: 1), hidden: 32);
-            ProfileLstm("LSTM(1 → 128) + Dense(1)", new Lstm128(seed: 1), hidden: 128);
-            ProfileGru32();
+            Profile("W1: LSTM(1 → 32) + Dense(1)", new W1(seed: 1), CellType.Lstm, hidden: 32);
+            Profile("GRU(1 → 32) + Dense(1)", new Gru32(seed: 1), CellType.Gru, hidden: 32);
+            Profile("LSTM(1 → 128) + Dense(1)", new Lstm128(seed: 1), CellType.Lstm, hidden: 128);
             ScalarMath();
             return 0;
         }
 
-        private static void ProfileLstm(string title, IStreamingModel model, int hidden)
+        private static void Profile(string title, IStreamingModel model, CellType cell, int hidden)
         {
-            int g = 4 * hidden;
-            Span<float> p0 = ((ITensors)model).Parameters;
-            float[] parameters = p0.ToArray();
+            int g = (cell == CellType.Lstm ? 4 : 3) * hidden;
+            float[] parameters = ((ITensors)model).Parameters.ToArray();
             int wih = 0, whh = g, bih = whh + g * hidden, bhh = bih + g, dense = bhh + g;
-            float[] x = { 0.25f }, y = new float[1], h = Data.Signal(hidden, 3), c = Data.Signal(hidden, 4);
-            float[] gates = new float[g], hh = new float[g], sy = new float[1];
-            for (int k = 0; k < hidden; k++) { h[k] *= 0.5f; c[k] *= 0.5f; }
-            var block = new RecurrentBlock<float>(CellType.Lstm, 1, hidden, 1, 1, Merge.Concat, 0);
+            float[] x = { 0.25f }, y = new float[1], h = Data.Signal(hidden, 3), sy = new float[1];
+            for (int k = 0; k < hidden; k++) h[k] *= 0.5f;
+            var block = new RecurrentBlock<float>(cell, 1, hidden, 1, 1, Merge.Concat, 0);
             var asm = typeof(RecurrentBlock<float>).Assembly;
 
             Console.WriteLine();
@@ -74,116 +73,34 @@ namespace Rnn.Benchmarks
                     Guard.Size(y.Length, 1, "y", "[OutputSize]");
                 }
             });
-            Row("  RecurrentBlock.Step (the LSTM layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x, h); });
-            Row($"    Gemm.MatMulTransB 1×{g}×1  (W_ih·x)", n =>
+            Row("  RecurrentBlock.Step (the recurrent layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x, h); });
+
+            const string kernels = "Rnn.Kernels.StreamingCells";
+            string name = cell == CellType.Lstm ? "Lstm" : "Gru";
+            var size = Bind<SizeFn>(asm, kernels, name + "Size", null);
+            var pack = Bind<PackFn>(asm, kernels, "Pack" + name, null);
+            var width = asm.GetType(kernels)?.GetProperty("Width", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as int? ?? 0;
+            if (size is not null && pack is not null && width != 0 && hidden % width == 0)
             {
-                for (int i = 0; i < n; i++) Gemm.MatMulTransB<float>(x, parameters.AsSpan(wih, g), gates, 1, g, 1, false);
-            });
-            Row($"    Gemm.MatMulTransB 1×{g}×{hidden} (W_hh·h)", n =>
-            {
-                for (int i = 0; i < n; i++) Gemm.MatMulTransB<float>(h, parameters.AsSpan(whh, g * hidden), hh, 1, g, hidden, false);
-            });
-            var gemmFloat = Bind<GemmFn>(asm, "Rnn.Kernels.GemmFloat", "MatMulTransB", null);
-            if (gemmFloat is not null)
-            {
-                Row($"      GemmFloat alone (no Validate/dispatch, W_hh·h)", n =>
-                {
-                    for (int i = 0; i < n; i++) gemmFloat(h, parameters.AsSpan(whh, g * hidden), hh, 1, g, hidden, false);
-                });
-                Row($"      GemmFloat alone (no Validate/dispatch, W_ih·x)", n =>
-                {
-                    for (int i = 0; i < n; i++) gemmFloat(x, parameters.AsSpan(wih, g), gates, 1, g, 1, false);
-                });
+                var packed = new float[size(1, hidden)];
+                pack(parameters.AsSpan(wih, g), parameters.AsSpan(whh, g * hidden), parameters.AsSpan(bih, g), parameters.AsSpan(bhh, g), 1, hidden, packed);
+                float[] v = new float[1 + hidden], c = new float[hidden], hOut = new float[hidden], scratch = new float[4 * hidden];
+                h.CopyTo(v, 1);
+                if (cell == CellType.Lstm && Bind<LstmStepFn>(asm, kernels, "Lstm", null) is { } lstm)
+                    Row($"    StreamingCells.Lstm alone (sums + cell, {width} units a block)", n => { for (int i = 0; i < n; i++) lstm(packed, v, 1, hidden, c, hOut, scratch); });
+                if (cell == CellType.Gru && Bind<GruStepFn>(asm, kernels, "Gru", null) is { } gru)
+                    Row($"    StreamingCells.Gru alone (sums + cell, {width} units a block)", n => { for (int i = 0; i < n; i++) gru(packed, v, 1, hidden, hOut, scratch); });
             }
 
-            var add = Bind<AddFn>(asm, "Rnn.Layers.RecurrentDirection`1", "Add", typeof(float));
-            if (add is not null)
-            {
-                Row($"    Add × 3 over {g} (b_ih, b_hh, gates + hh)", n =>
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        add(gates, parameters.AsSpan(bih, g));
-                        add(hh, parameters.AsSpan(bhh, g));
-                        add(gates, hh);
-                    }
-                });
-            }
-
-            var lstm = Bind<LstmFn>(asm, "Rnn.Layers.LstmCell", "Forward", typeof(float));
-            if (lstm is not null)
-            {
-                float[] preact = Data.Signal(g, 5);
-                Row($"    LstmCell.Forward, H = {hidden} (scalar σ/tanh)", n =>
-                {
-                    for (int i = 0; i < n; i++) lstm(preact, c, c, h, hidden);
-                });
-            }
-
-            Row($"    copy h → y ({hidden})", n => { for (int i = 0; i < n; i++) h.AsSpan().CopyTo(gates); });
-            Row($"  DenseLayer.Forward {hidden} → 1 (GEMM 1×1×{hidden} + AddBias)", n =>
+            Row($"  DenseLayer.Forward {hidden} → 1 (one dot product)", n =>
             {
                 for (int i = 0; i < n; i++) DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
-            });
-            Row($"    Gemm.MatMulTransB 1×1×{hidden} alone", n =>
-            {
-                for (int i = 0; i < n; i++) Gemm.MatMulTransB<float>(h, parameters.AsSpan(dense, hidden), sy, 1, 1, hidden, false);
-            });
-            Row("    Rows.AddBias 1×1 alone", n =>
-            {
-                for (int i = 0; i < n; i++) Rows.AddBias<float>(sy, parameters.AsSpan(dense + hidden, 1), 1, 1);
             });
             Row("  Head.Outputs (linear: Activate → copy)", n =>
             {
                 for (int i = 0; i < n; i++) Head.Outputs<float>(Activation.Linear, sy, y, 1, 1, 1, default);
             });
-
-            // The floor: the same step hand-fused (one pass, transposed weights, AVX-512 exp), checked against model.Step.
-            if (Vector512.IsHardwareAccelerated && hidden % 32 == 0)
-            {
-                var sketch = new FusedLstmSketch(parameters, hidden);
-                model.ResetState();
-                float[] signal = Data.Signal(4096, 9);
-                double maxDiff = 0;
-                float[] yModel = new float[1];
-                for (int t = 0; t < signal.Length; t++)
-                {
-                    model.Step(signal.AsSpan(t, 1), yModel);
-                    float ySketch = sketch.Step(signal[t]);
-                    maxDiff = Math.Max(maxDiff, Math.Abs(ySketch - yModel[0]));
-                }
-
-                Row($"  sketch: fused AVX-512 step (max |Δy| vs Step over 4096 samples {maxDiff:E1})", n =>
-                {
-                    float s = 0;
-                    for (int i = 0; i < n; i++) s += sketch.Step(0.25f);
-                    GC.KeepAlive(s);
-                });
-                model.ResetState();
-            }
-
             Flush();
-        }
-
-        private static void ProfileGru32()
-        {
-            const int hidden = 32, g = 96;
-            var model = new Gru32(seed: 1);
-            float[] x = { 0.25f }, y = new float[1];
-            float[] hh = Data.Signal(g, 7), h = new float[hidden], hn = new float[hidden], pre = Data.Signal(g, 8);
-            var gru = Bind<GruFn>(typeof(RecurrentBlock<float>).Assembly, "Rnn.Layers.GruCell", "Forward", typeof(float));
-            Console.WriteLine();
-            Console.WriteLine("GRU(1 → 32) + Dense(1)");
-            Row("whole model.Step", n => { for (int i = 0; i < n; i++) model.Step(x, y); });
-            if (gru is not null)
-            {
-                Row("  GruCell.Forward, H = 32 (scalar σ/tanh)", n =>
-                {
-                    for (int i = 0; i < n; i++) gru(pre, hh, h, h, hn, hidden);
-                });
-            }
-
-            Flush(sum: false);
         }
 
         private static void ScalarMath()
@@ -269,8 +186,7 @@ namespace Rnn.Benchmarks
             {
                 Array.Sort(times[r]);
                 Console.WriteLine($"  {rows[r].Name,-62} {times[r][0],8:F1} {times[r][rounds / 2],8:F1}");
-                if (rows[r].Name.StartsWith("  ", StringComparison.Ordinal) && !rows[r].Name.StartsWith("   ", StringComparison.Ordinal)
-                    && !rows[r].Name.Contains("sketch", StringComparison.Ordinal))
+                if (rows[r].Name.StartsWith("  ", StringComparison.Ordinal) && !rows[r].Name.StartsWith("   ", StringComparison.Ordinal))
                 {
                     sumBest += times[r][0];
                     sumMedian += times[r][rounds / 2];
@@ -319,149 +235,6 @@ namespace Rnn.Benchmarks
     }
 
     public partial class W1 : ITensors { }
+    public partial class Gru32 : ITensors { }
     public partial class Lstm128 : ITensors { }
-
-    /// <summary>
-    /// A hand-fused LSTM(1 → H) + Dense(1) step, as a floor for what the generated Step could reach: the input weight,
-    /// the biases and W_hh stored transposed ([1 + H] columns of 4H gates), so the gate sums are broadcast-FMAs into
-    /// eight 16-lane accumulators per 128 gates, with no reductions (H a multiple of 32); σ and tanh vectorised (the runtime's Cephes exp, 16 lanes); the dense head
-    /// one dot product. Not part of the runtime: only here to put a number on the gap.
-    /// </summary>
-    internal sealed class FusedLstmSketch
-    {
-        private readonly int _h;
-        private readonly float[] _columns; // [(1 + H), 4H]: column 0 = W_ih[:, 0], column 1 + k = W_hh[:, k]
-        private readonly float[] _bias;    // [4H] b_ih + b_hh
-        private readonly float[] _dense;   // [H] then bias
-        private readonly float _denseBias;
-        private readonly float[] _state;   // h [H] then c [H]
-        private readonly float[] _gates;
-
-        public FusedLstmSketch(float[] p, int hidden)
-        {
-            _h = hidden;
-            int g = 4 * hidden, wih = 0, whh = g, bih = whh + g * hidden, bhh = bih + g, dense = bhh + g;
-            _columns = new float[(1 + hidden) * g];
-            for (int j = 0; j < g; j++)
-            {
-                _columns[j] = p[wih + j];
-                for (int k = 0; k < hidden; k++) _columns[(1 + k) * g + j] = p[whh + j * hidden + k];
-            }
-
-            _bias = new float[g];
-            for (int j = 0; j < g; j++) _bias[j] = p[bih + j] + p[bhh + j];
-            _dense = p.AsSpan(dense, hidden).ToArray();
-            _denseBias = p[dense + hidden];
-            _state = new float[2 * hidden];
-            _gates = new float[g];
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public unsafe float Step(float x)
-        {
-            int h = _h, g = 4 * h;
-            fixed (float* w = _columns, b = _bias, s = _state, gates = _gates, d = _dense)
-            {
-                // Gate sums, 128 gates (eight 16-lane accumulators, eight independent FMA chains) at a time:
-                // acc = b + x·W_ih + Σ_k h_k · W_hh[:, k], one broadcast per column.
-                Vector512<float> xv = Vector512.Create(x);
-                for (int j = 0; j < g; j += 128)
-                {
-                    float* col = w + j;
-                    Vector512<float> a0 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col), Vector512.Load(b + j));
-                    Vector512<float> a1 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 16), Vector512.Load(b + j + 16));
-                    Vector512<float> a2 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 32), Vector512.Load(b + j + 32));
-                    Vector512<float> a3 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 48), Vector512.Load(b + j + 48));
-                    Vector512<float> a4 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 64), Vector512.Load(b + j + 64));
-                    Vector512<float> a5 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 80), Vector512.Load(b + j + 80));
-                    Vector512<float> a6 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 96), Vector512.Load(b + j + 96));
-                    Vector512<float> a7 = Vector512.FusedMultiplyAdd(xv, Vector512.Load(col + 112), Vector512.Load(b + j + 112));
-                    for (int k = 0; k < h; k++)
-                    {
-                        col += g;
-                        Vector512<float> hk = Vector512.Create(s[k]);
-                        a0 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col), a0);
-                        a1 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 16), a1);
-                        a2 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 32), a2);
-                        a3 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 48), a3);
-                        a4 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 64), a4);
-                        a5 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 80), a5);
-                        a6 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 96), a6);
-                        a7 = Vector512.FusedMultiplyAdd(hk, Vector512.Load(col + 112), a7);
-                    }
-
-                    Vector512.Store(a0, gates + j);
-                    Vector512.Store(a1, gates + j + 16);
-                    Vector512.Store(a2, gates + j + 32);
-                    Vector512.Store(a3, gates + j + 48);
-                    Vector512.Store(a4, gates + j + 64);
-                    Vector512.Store(a5, gates + j + 80);
-                    Vector512.Store(a6, gates + j + 96);
-                    Vector512.Store(a7, gates + j + 112);
-                }
-
-                // Cell: 16 units at a time.
-                Vector512<float> y = Vector512<float>.Zero;
-                for (int k = 0; k < h; k += 16)
-                {
-                    Vector512<float> i = Sigmoid(Vector512.Load(gates + k));
-                    Vector512<float> f = Sigmoid(Vector512.Load(gates + h + k));
-                    Vector512<float> gg = Tanh(Vector512.Load(gates + 2 * h + k));
-                    Vector512<float> o = Sigmoid(Vector512.Load(gates + 3 * h + k));
-                    Vector512<float> c = f * Vector512.Load(s + h + k) + i * gg;
-                    Vector512.Store(c, s + h + k);
-                    Vector512<float> hk = o * Tanh(c);
-                    Vector512.Store(hk, s + k);
-                    y = Vector512.FusedMultiplyAdd(hk, Vector512.Load(d + k), y);
-                }
-
-                return Vector512.Sum(y) + _denseBias;
-            }
-        }
-
-        // The runtime's FloatMath (Cephes expf/tanhf), 16 lanes.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Exp(Vector512<float> x)
-        {
-            Vector512<float> xc = Vector512.Min(Vector512.Max(x, Vector512.Create(-104f)), Vector512.Create(88.8f));
-            Vector512<float> magic = Vector512.Create(12582912f);
-            Vector512<float> fn = (xc * Vector512.Create(1.44269504088896341f) + magic) - magic;
-            Vector512<float> r = xc - fn * Vector512.Create(0.693359375f);
-            r -= fn * Vector512.Create(-2.12194440e-4f);
-            Vector512<float> r2 = r * r;
-            Vector512<float> poly = Vector512.Create(1.9875691500e-4f);
-            poly = poly * r + Vector512.Create(1.3981999507e-3f);
-            poly = poly * r + Vector512.Create(8.3334519073e-3f);
-            poly = poly * r + Vector512.Create(4.1665795894e-2f);
-            poly = poly * r + Vector512.Create(1.6666665459e-1f);
-            poly = poly * r + Vector512.Create(5.0000001201e-1f);
-            Vector512<float> e = poly * r2 + r + Vector512<float>.One;
-            Vector512<int> n = Vector512.ConvertToInt32(fn);
-            Vector512<int> n1 = Vector512.ShiftRightArithmetic(n, 1);
-            Vector512<int> bias = Vector512.Create(127);
-            e *= Vector512.ShiftLeft(n1 + bias, 23).AsSingle();
-            e *= Vector512.ShiftLeft(n - n1 + bias, 23).AsSingle();
-            return e;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> Tanh(Vector512<float> x)
-        {
-            Vector512<float> z = Vector512.Abs(x);
-            Vector512<float> e = Exp(z + z);
-            Vector512<float> large = Vector512<float>.One - Vector512.Create(2f) / (e + Vector512<float>.One);
-            large = (large.AsInt32() | (x.AsInt32() & Vector512.Create(int.MinValue))).AsSingle();
-            Vector512<float> sq = x * x;
-            Vector512<float> poly = Vector512.Create(-5.70498872745e-3f);
-            poly = poly * sq + Vector512.Create(2.06390887954e-2f);
-            poly = poly * sq + Vector512.Create(-5.37397155531e-2f);
-            poly = poly * sq + Vector512.Create(1.33314422036e-1f);
-            poly = poly * sq + Vector512.Create(-3.33332819422e-1f);
-            Vector512<float> small = poly * sq * x + x;
-            return Vector512.ConditionalSelect(Vector512.LessThan(z, Vector512.Create(0.625f)), small, large);
-        }
-    }
 }
