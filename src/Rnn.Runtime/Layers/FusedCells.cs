@@ -14,11 +14,11 @@ namespace Rnn.Layers
     /// </summary>
     internal static class FusedCells
     {
-        /// <summary>Whether the fused float kernels apply to <paramref name="hidden"/> units.</summary>
-        public static bool Applies(int hidden) => KernelOptions.UseSimd && hidden % Width == 0 && Width != 0;
-
-        /// <summary>Units per vector: 16 with AVX-512, 8 with AVX2 + FMA, 0 without either.</summary>
-        private static int Width => Avx512F.IsSupported ? 16 : Avx2.IsSupported && Fma.IsSupported ? 8 : 0;
+        /// <summary>
+        /// Whether the fused float kernels apply to <paramref name="hidden"/> units: SIMD on and H a whole number of
+        /// vectors, the same block width as the streaming step's (<see cref="StreamingCells.Width"/>).
+        /// </summary>
+        public static bool Applies(int hidden) => StreamingCells.Applies(hidden);
 
         /// <summary>LSTM: gates [i|f|g|o] pre-activations in, activations out; c = f⊙cPrev + i⊙g; h = o⊙tanh(c).</summary>
         public static void Lstm(Span<float> gates, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> h, int hidden)
