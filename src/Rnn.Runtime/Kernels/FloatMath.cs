@@ -19,22 +19,27 @@ namespace Rnn.Kernels
         private const float Ln2Lo = -2.12194440e-4f;
         private const float RoundMagic = 12582912f; // 1.5 · 2^23: adding and subtracting it rounds to an integer
 
+        // exp: x clamped to [ExpLow, ExpHigh], then Cephes' degree-5 polynomial P0 … P5 in the reduced argument.
+        private const float ExpLow = -104f, ExpHigh = 88.8f;
+        private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
         /// <summary>e^x; +∞ above ~88.72, 0 (through subnormals) below ~−103.9, NaN for NaN.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector<float> Exp(Vector<float> x)
         {
-            Vector<float> xc = Vector.Min(Vector.Max(x, new Vector<float>(-104f)), new Vector<float>(88.8f));
+            Vector<float> xc = Vector.Min(Vector.Max(x, new Vector<float>(ExpLow)), new Vector<float>(ExpHigh));
             Vector<float> magic = new Vector<float>(RoundMagic);
             Vector<float> fn = (xc * new Vector<float>(Log2E) + magic) - magic;
             Vector<float> r = xc - fn * new Vector<float>(Ln2Hi);
             r -= fn * new Vector<float>(Ln2Lo);
             Vector<float> r2 = r * r;
-            Vector<float> poly = new Vector<float>(1.9875691500e-4f);
-            poly = poly * r + new Vector<float>(1.3981999507e-3f);
-            poly = poly * r + new Vector<float>(8.3334519073e-3f);
-            poly = poly * r + new Vector<float>(4.1665795894e-2f);
-            poly = poly * r + new Vector<float>(1.6666665459e-1f);
-            poly = poly * r + new Vector<float>(5.0000001201e-1f);
+            Vector<float> poly = new Vector<float>(P0);
+            poly = poly * r + new Vector<float>(P1);
+            poly = poly * r + new Vector<float>(P2);
+            poly = poly * r + new Vector<float>(P3);
+            poly = poly * r + new Vector<float>(P4);
+            poly = poly * r + new Vector<float>(P5);
             Vector<float> y = poly * r2 + r + Vector<float>.One;
 
             // y · 2^n in two steps so that n = ±128 … ±150 still over/underflows correctly.
@@ -80,16 +85,16 @@ namespace Rnn.Kernels
         public static Vector512<float> Exp(Vector512<float> x)
         {
             // max/min return their second operand for NaN input; the final select restores NaN.
-            Vector512<float> xc = Avx512F.Min(Avx512F.Max(x, Vector512.Create(-104f)), Vector512.Create(88.8f));
+            Vector512<float> xc = Avx512F.Min(Avx512F.Max(x, Vector512.Create(ExpLow)), Vector512.Create(ExpHigh));
             Vector512<int> n = Avx512F.ConvertToVector512Int32(xc * Vector512.Create(Log2E));
             Vector512<float> fn = Avx512F.ConvertToVector512Single(n);
             Vector512<float> r = Avx512F.FusedMultiplyAddNegated(fn, Vector512.Create(Ln2Hi), xc);
             r = Avx512F.FusedMultiplyAddNegated(fn, Vector512.Create(Ln2Lo), r);
-            Vector512<float> poly = Avx512F.FusedMultiplyAdd(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
-            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(8.3334519073e-3f));
-            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(4.1665795894e-2f));
-            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(1.6666665459e-1f));
-            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(5.0000001201e-1f));
+            Vector512<float> poly = Avx512F.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
+            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(P2));
+            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(P3));
+            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(P4));
+            poly = Avx512F.FusedMultiplyAdd(poly, r, Vector512.Create(P5));
             Vector512<float> y = Avx512F.FusedMultiplyAdd(poly, r * r, r) + Vector512<float>.One;
             Vector512<int> n1 = Avx512F.ShiftRightArithmetic(n, 1);
             Vector512<int> bias = Vector512.Create(127);
@@ -137,8 +142,8 @@ namespace Rnn.Kernels
         {
             float[] values =
             {
-                -104f, 88.8f, Log2E, Ln2Hi, Ln2Lo,
-                1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f,
+                ExpLow, ExpHigh, Log2E, Ln2Hi, Ln2Lo,
+                P0, P1, P2, P3, P4, P5,
                 1f, BitConverter.Int32BitsToSingle(127), BitConverter.Int32BitsToSingle(int.MinValue), -TanhClamp, TanhClamp,
                 A13, A11, A9, A7, A5, A3, A1, B6, B4, B2, B0, 0.5f,
             };

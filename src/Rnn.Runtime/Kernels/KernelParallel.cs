@@ -41,9 +41,7 @@ namespace Rnn.Kernels
         /// <summary>Runs parts <c>0 … parts-1</c> of <paramref name="job"/>, part 0 on the calling thread, and returns when all are done.</summary>
         public static void Run(KernelJob job, int parts)
         {
-            // A job's part that calls a kernel again (the caller's own part holds the re-entrant gate; a worker's part
-            // finds it taken) runs that kernel's parts itself.
-            if (parts <= 1 || !Monitor.TryEnter(s_gate) || s_job is not null && Release())
+            if (parts <= 1 || !TryEnterIdle())
             {
                 for (int part = 0; part < parts; part++)
                 {
@@ -128,11 +126,17 @@ namespace Rnn.Kernels
             }
         }
 
-        /// <summary>Leaves the gate entered once more by a nested call; returns true.</summary>
-        private static bool Release()
+        /// <summary>
+        /// Enters the gate when no job is running. A job's part that calls a kernel again finds it taken (a worker's
+        /// part) or entered by its own thread with a job running (the caller's part: the monitor is re-entrant); either
+        /// way it gets false and runs that kernel's parts itself.
+        /// </summary>
+        private static bool TryEnterIdle()
         {
+            if (!Monitor.TryEnter(s_gate)) return false;
+            if (s_job is null) return true;
             Monitor.Exit(s_gate);
-            return true;
+            return false;
         }
 
         /// <summary>Runs a part this thread has claimed and counts it as done.</summary>

@@ -419,34 +419,32 @@ namespace Rnn.Layers
             int h = _hidden, g = _width, n = _input;
             int fused = FusedStepWidth;
             if (version != _packedVersion || fused != _packedWidth) Pack(parameters, version, fused);
+            if (fused != 0 || _cell != CellType.Gru)
+            {
+                // v = [x; h]: one sum over it with b_ih + b_hh (the unfused GRU needs W_hn h + b_hn apart).
+                x.Slice(0, n).CopyTo(_stepInput);
+                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
+            }
             if (fused != 0)
             {
                 // One pass per block of units over the block-packed [W_ih | W_hh]: gate sums and the cell update in registers.
-                x.Slice(0, n).CopyTo(_stepInput);
-                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
                 ReadOnlySpan<float> packed = Floats((ReadOnlySpan<T>)_packed.Span);
                 var sums = Floats(_stepSums.Span);
                 if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateC.AsSpan()), Floats(_stateH.AsSpan()), sums);
                 else StreamingCells.Gru(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateH.AsSpan()), sums);
-                _stateH.AsSpan().CopyTo(y);
-                return;
             }
-            var gate = _stepGates.AsSpan();
-            if (_cell == CellType.Gru)
+            else if (_cell == CellType.Gru)
             {
                 // r and z take W_ih x + W_hh h; n needs W_hn h + b_hn apart: two sums.
-                StreamingGates.Sums<T>(_packed.Span, n, g, _packedBias, x, gate);
+                StreamingGates.Sums<T>(_packed.Span, n, g, _packedBias, x, _stepGates);
                 StreamingGates.Sums<T>(_packed.Span.Slice(n * g), h, g, _packedBiasHh, _stateH, _stepHh);
-                GruCell.Forward(gate, _stepHh, _stateH, _stateH, _stepHn, h);
+                GruCell.Forward(_stepGates, _stepHh, _stateH, _stateH, _stepHn, h);
             }
             else
             {
-                // One sum over [x; h] with b_ih + b_hh.
-                x.Slice(0, n).CopyTo(_stepInput);
-                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
-                StreamingGates.Sums<T>(_packed.Span, n + h, g, _packedBias, _stepInput, gate);
-                if (_cell == CellType.Lstm) LstmCell.Forward(gate, _stateC, _stateC, _stateH, h);
-                else SimpleRnnCell.Forward(gate, _stateH, _cell == CellType.RnnRelu, h);
+                StreamingGates.Sums<T>(_packed.Span, n + h, g, _packedBias, _stepInput, _stepGates);
+                if (_cell == CellType.Lstm) LstmCell.Forward(_stepGates, _stateC, _stateC, _stateH, h);
+                else SimpleRnnCell.Forward(_stepGates, _stateH, _cell == CellType.RnnRelu, h);
             }
             _stateH.AsSpan().CopyTo(y);
         }
