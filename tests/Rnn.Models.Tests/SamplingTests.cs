@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Rnn.Kernels;
 using Rnn.Layers;
+using Rnn.Tests;
 
 namespace Rnn.Models.Tests
 {
@@ -289,19 +290,8 @@ namespace Rnn.Models.Tests
 
         public void Dispose() => KernelOptions.MaxThreads = _threads;
 
-        /// <summary>The fewest bytes any of three rounds of <paramref name="calls"/> calls allocated, after a warm-up round.</summary>
-        private static long Allocated(Action action, int calls = 200)
-        {
-            for (int i = 0; i < calls; i++) action();
-            long fewest = long.MaxValue;
-            for (int round = 0; round < 3 && fewest != 0; round++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < calls; i++) action();
-                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            return fewest;
-        }
+        /// <summary>The fewest bytes any of three rounds of <paramref name="calls"/> warmed-up calls allocated.</summary>
+        private static long Allocated(Action action, int calls = 200) => SteadyState.FewestBytes(action, calls, warmUpCalls: calls);
 
         public static TheoryData<float, int, float> Settings() => new()
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Rnn.Tests;
 
 namespace Rnn.Models.Tests
 {
@@ -230,15 +231,11 @@ namespace Rnn.Models.Tests
             ISeq2SeqModel m = name switch { "dot" => new S2sDot(4), "general" => new S2sGeneral(4), "concat" => new S2sConcat(4), _ => new S2sBahdanau(4) };
             var output = new int[20];
             var source = new[] { 3, 5, 7, 4, 8 };
-            m.Translate(source, output, 20);
-            m.BeamSearch(source, output, 20, width: 4);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++)
+            SteadyState.AssertAllocatesNothing(() =>
             {
                 m.Translate(source, output, 20);
                 m.BeamSearch(source, output, 20, width: 4);
-            }
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }, callsPerRound: 10, what: name + " greedy and beam decoding");
         }
     }
 }

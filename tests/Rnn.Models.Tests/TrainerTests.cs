@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Threading;
 using Rnn.Kernels;
 using Rnn.Layers;
+using Rnn.Tests;
 using Xunit.Abstractions;
 
 namespace Rnn.Models.Tests
@@ -679,18 +680,8 @@ namespace Rnn.Models.Tests
             TrainingAsserts.BitEqual(one.Parameters, two.Parameters, "final parameters");
         }
 
-        private static long Allocated(Action action, int calls)
-        {
-            for (int i = 0; i < calls; i++) action();
-            long fewest = long.MaxValue;
-            for (int round = 0; round < 3 && fewest != 0; round++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < calls; i++) action();
-                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            return fewest;
-        }
+        /// <summary>The fewest bytes any of three rounds of <paramref name="calls"/> warmed-up calls allocated.</summary>
+        private static long Allocated(Action action, int calls) => SteadyState.FewestBytes(action, calls, warmUpCalls: calls);
 
         [Fact]
         public void Steady_state_training_steps_allocate_nothing()
