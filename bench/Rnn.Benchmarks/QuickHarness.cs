@@ -55,9 +55,11 @@ namespace Rnn.Benchmarks
             Console.WriteLine($"RnnGen quick benchmarks: .NET {Environment.Version}, {Environment.ProcessorCount} cores, "
                 + $"Vector512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, SIMD {(KernelOptions.UseSimd ? "on" : "off")}, "
                 + $"{seconds:0.#} s per workload");
+            double peak = FmaPeak.Measure();
+            Console.WriteLine($"one core's FP32 FMA peak, measured: {peak.ToString("F1", CultureInfo.InvariantCulture)} GFLOP/s");
             Console.WriteLine();
-            Console.WriteLine(Row("workload", "median", "best", "GFLOP/s", "bytes/call"));
-            Console.WriteLine(new string('-', 78));
+            Console.WriteLine(Row("workload", "median", "best", "GFLOP/s", "% peak", "bytes/call"));
+            Console.WriteLine(new string('-', 86));
             var results = new List<Result>();
             int previousThreads = KernelOptions.MaxThreads;
             try
@@ -73,8 +75,9 @@ namespace Rnn.Benchmarks
                     KernelOptions.MaxThreads = w.Threads;
                     Result r = Measure(w, seconds);
                     results.Add(r);
+                    string share = peak > 0 ? (100 * r.GFlops / (peak * w.Threads)).ToString("F0", CultureInfo.InvariantCulture) : "-";
                     Console.WriteLine(Row(w.Name, Format(r.Median, w.Unit), Format(r.Best, w.Unit),
-                        r.GFlops.ToString("F2", CultureInfo.InvariantCulture), r.BytesPerCall.ToString("F0", CultureInfo.InvariantCulture)));
+                        r.GFlops.ToString("F2", CultureInfo.InvariantCulture), share, r.BytesPerCall.ToString("F0", CultureInfo.InvariantCulture)));
                 }
             }
             finally
@@ -94,7 +97,8 @@ namespace Rnn.Benchmarks
 
             Console.WriteLine();
             Console.WriteLine("median/best: per sample for stream/*, per call otherwise; bytes/call: allocated on the timing thread per");
-            Console.WriteLine("Step (stream/*) or per call, after warm-up; GFLOP/s: nominal matrix-product FLOPs / median time.");
+            Console.WriteLine("Step (stream/*) or per call, after warm-up; GFLOP/s: nominal matrix-product FLOPs / median time;");
+            Console.WriteLine("% peak: GFLOP/s over the measured one-core peak times the workload's threads.");
             return 0;
         }
 
@@ -135,8 +139,8 @@ namespace Rnn.Benchmarks
             return new Result(w.Name, w.Unit, median, rounds[0], w.FlopsPerItem / median / 1e9, allocated / (double)calls);
         }
 
-        private static string Row(string name, string median, string best, string gflops, string bytes) =>
-            $"{name,-20} {median,17} {best,17} {gflops,10} {bytes,11}";
+        private static string Row(string name, string median, string best, string gflops, string share, string bytes) =>
+            $"{name,-20} {median,17} {best,17} {gflops,10} {share,7} {bytes,11}";
 
         private static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -24,9 +24,9 @@ namespace Rnn.Benchmarks
 
         private delegate int SizeFn(int n, int h);
 
-        private delegate void LstmStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> v, int n, int hidden, Span<float> c, Span<float> h, Span<float> scratch);
+        private delegate void LstmStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> c, Span<float> h, Span<float> y, Span<float> scratch);
 
-        private delegate void GruStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> v, int n, int hidden, Span<float> h, Span<float> scratch);
+        private delegate void GruStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> h, Span<float> y, Span<float> scratch);
 
         private static double s_seconds = 0.5;
 
@@ -82,14 +82,13 @@ namespace Rnn.Benchmarks
             var width = asm.GetType(kernels)?.GetProperty("Width", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as int? ?? 0;
             if (size is not null && pack is not null && width != 0 && hidden % width == 0)
             {
-                var packed = new float[size(1, hidden)];
-                pack(parameters.AsSpan(wih, g), parameters.AsSpan(whh, g * hidden), parameters.AsSpan(bih, g), parameters.AsSpan(bhh, g), 1, hidden, packed);
-                float[] v = new float[1 + hidden], c = new float[hidden], hOut = new float[hidden], scratch = new float[4 * hidden];
-                h.CopyTo(v, 1);
+                var packed = Aligned(size(1, hidden));
+                pack(parameters.AsSpan(wih, g), parameters.AsSpan(whh, g * hidden), parameters.AsSpan(bih, g), parameters.AsSpan(bhh, g), 1, hidden, packed.Span);
+                float[] c = new float[hidden], hState = (float[])h.Clone(), hOut = new float[hidden], scratch = new float[hidden];
                 if (cell == CellType.Lstm && Bind<LstmStepFn>(asm, kernels, "Lstm", null) is { } lstm)
-                    Row($"    StreamingCells.Lstm alone (sums + cell, {width} units a block)", n => { for (int i = 0; i < n; i++) lstm(packed, v, 1, hidden, c, hOut, scratch); });
+                    Row($"    StreamingCells.Lstm alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) lstm(packed.Span, x, 1, hidden, c, hState, hOut, scratch); });
                 if (cell == CellType.Gru && Bind<GruStepFn>(asm, kernels, "Gru", null) is { } gru)
-                    Row($"    StreamingCells.Gru alone (sums + cell, {width} units a block)", n => { for (int i = 0; i < n; i++) gru(packed, v, 1, hidden, hOut, scratch); });
+                    Row($"    StreamingCells.Gru alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) gru(packed.Span, x, 1, hidden, hState, hOut, scratch); });
             }
 
             Row($"  DenseLayer.Forward {hidden} → 1 (one dot product)", n =>
@@ -206,6 +205,16 @@ namespace Rnn.Benchmarks
 
         /// <summary>Registers a row: <paramref name="loop"/>(n) runs the piece n times (<paramref name="perCall"/> elements each).</summary>
         private static void Row(string name, Action<int> loop, int perCall = 1) => s_rows.Add((name, loop, perCall));
+
+        /// <summary>A float array of <paramref name="length"/> starting on a 64-byte boundary, as the library packs its streaming weights.</summary>
+        private static Memory<float> Aligned(int length)
+        {
+            float[] array = GC.AllocateArray<float>(length + 16, pinned: true);
+            unsafe
+            {
+                fixed (float* p = array) return array.AsMemory((int)((64 - ((nint)p & 63)) & 63) / sizeof(float), length);
+            }
+        }
 
         private static TDelegate? Bind<TDelegate>(Assembly asm, string typeName, string method, Type? genericArgument)
             where TDelegate : Delegate
