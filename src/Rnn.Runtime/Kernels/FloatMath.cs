@@ -103,11 +103,15 @@ namespace Rnn.Kernels
             return Vector512.ConditionalSelect(Vector512.Equals(x, x), y, x);
         }
 
-        /// <summary>tanh with AVX-512 (see <see cref="Tanh(Vector{float})"/>).</summary>
+        /// <summary>
+        /// tanh with AVX-512 (see <see cref="Tanh(Vector{float})"/>). The clamp keeps NaN (vmaxps returns its second operand
+        /// when either is NaN), so no select is needed. (Estrin's scheme would shorten the chain, but its rounding gives
+        /// tanh(9) = 1 − 2⁻²⁴ instead of 1.)
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Tanh(Vector512<float> x)
         {
-            Vector512<float> xc = Avx512F.Min(Avx512F.Max(x, Vector512.Create(-TanhClamp)), Vector512.Create(TanhClamp));
+            Vector512<float> xc = Avx512F.Min(Vector512.Create(TanhClamp), Avx512F.Max(Vector512.Create(-TanhClamp), x));
             Vector512<float> x2 = xc * xc;
             Vector512<float> p = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(A13), Vector512.Create(A11));
             p = Avx512F.FusedMultiplyAdd(p, x2, Vector512.Create(A9));
@@ -118,13 +122,20 @@ namespace Rnn.Kernels
             Vector512<float> q = Avx512F.FusedMultiplyAdd(x2, Vector512.Create(B6), Vector512.Create(B4));
             q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(B2));
             q = Avx512F.FusedMultiplyAdd(q, x2, Vector512.Create(B0));
-            return Vector512.ConditionalSelect(Vector512.Equals(x, x), p * xc / q, x);
+            return p * xc / q;
         }
 
         /// <summary>σ(x) for recurrent gates with AVX-512 (see <see cref="GateSigmoid(Vector256{float})"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> GateSigmoid(Vector512<float> x) =>
-            Avx512F.FusedMultiplyAdd(Tanh(x * Vector512.Create(0.5f)), Vector512.Create(0.5f), Vector512.Create(0.5f));
+        public static Vector512<float> GateSigmoid(Vector512<float> x) => GateSigmoidOfHalf(x * Vector512.Create(0.5f));
+
+        /// <summary>
+        /// σ(2u) = ½·tanh(u) + ½ for a gate sum u that is already halved (the streaming step packs its sigmoid gates' weights
+        /// and biases times ½, which is exact, and saves the multiplication on its critical path).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> GateSigmoidOfHalf(Vector512<float> u) =>
+            Avx512F.FusedMultiplyAdd(Tanh(u), Vector512.Create(0.5f), Vector512.Create(0.5f));
 
         /// <summary>1 / (1 + e^−x) with AVX-512.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -202,7 +213,11 @@ namespace Rnn.Kernels
         /// needs; <see cref="Sigmoid(Vector256{float})"/> keeps full relative accuracy for outputs such as a sigmoid head.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> GateSigmoid(Vector256<float> x) => Fma.MultiplyAdd(Tanh(Avx.Multiply(x, C(CHalf))), C(CHalf), C(CHalf));
+        public static Vector256<float> GateSigmoid(Vector256<float> x) => GateSigmoidOfHalf(Avx.Multiply(x, C(CHalf)));
+
+        /// <summary>σ(2u) = ½·tanh(u) + ½ with AVX2 + FMA (see <see cref="GateSigmoidOfHalf(Vector512{float})"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> GateSigmoidOfHalf(Vector256<float> u) => Fma.MultiplyAdd(Tanh(u), C(CHalf), C(CHalf));
 
         /// <summary>1 / (1 + e^−x) with AVX2 + FMA.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Rnn.Kernels;
 
 namespace Rnn.Layers
@@ -20,8 +21,18 @@ namespace Rnn.Layers
             if (rows == 1)
             {
                 // Streaming: one dot product per unit, without the GEMM's setup.
-                for (int u = 0; u < units; u++)
-                    y2[u] = TensorPrimitives.Dot<T>(parameters.Slice(offset + u * input, input), x.Slice(0, input)) + parameters[offset + units * input + u];
+                if (typeof(T) == typeof(float))
+                {
+                    var p = MemoryMarshal.Cast<T, float>(parameters);
+                    var xf = MemoryMarshal.Cast<T, float>(x).Slice(0, input);
+                    var yf = MemoryMarshal.Cast<T, float>(y2);
+                    for (int u = 0; u < units; u++) yf[u] = SmallDot.Compute(p.Slice(offset + u * input, input), xf) + p[offset + units * input + u];
+                }
+                else
+                {
+                    for (int u = 0; u < units; u++)
+                        y2[u] = TensorPrimitives.Dot<T>(parameters.Slice(offset + u * input, input), x.Slice(0, input)) + parameters[offset + units * input + u];
+                }
             }
             else
             {

@@ -46,11 +46,13 @@ namespace Rnn.Layers
         private T[] _carryH = Array.Empty<T>(), _carryC = Array.Empty<T>();
         private int _carryBatch;
 
-        // Streaming state (batch 1), and the weights packed for it: [W_ih | W_hh] transposed to [input + H, gH] rows.
-        private readonly T[] _stateH, _stateC, _stepGates, _stepHh, _stepHn, _stepInput;
-        private readonly AlignedBuffer<T> _packed = new(), _stepSums = new();  // _stepSums: the fused step's gate sums [4H]
+        // Streaming state (batch 1): [h | c | scratch] in one 64-byte aligned buffer (c for LSTM, the fused step's new h in
+        // scratch), and the weights packed for it: group-packed for the fused step, else [W_ih | W_hh] transposed to [input + H, gH] rows.
+        private readonly T[] _stepGates, _stepHh, _stepHn, _stepInput;
+        private readonly AlignedBuffer<T> _packed = new(), _state = new();
         private T[] _packedBias = Array.Empty<T>(), _packedBiasHh = Array.Empty<T>();
-        private int _packedVersion = -1, _packedWidth;
+        private int _packedVersion = -1, _packedFor = -1;  // the parameter version and the StreamingCells.Width packed for
+        private bool _packedFused;
 
         public RecurrentDirection(CellType cell, int input, int hidden, bool reverse, int parameterOffset, float recurrentDropout = 0f)
         {
@@ -64,8 +66,8 @@ namespace Rnn.Layers
             _whh = _wih + _width * input;
             _bih = _whh + _width * hidden;
             _bhh = _bih + _width;
-            _stateH = new T[hidden];
-            _stateC = new T[cell == CellType.Lstm ? hidden : 0];
+            _state.Ensure(3 * hidden);
+            _state.Span.Clear();
             _stepGates = new T[_width];
             _stepHh = new T[_width];
             _stepHn = new T[cell == CellType.Gru ? hidden : 0];
@@ -417,57 +419,52 @@ namespace Rnn.Layers
         public void Step(ReadOnlySpan<T> parameters, int version, ReadOnlySpan<T> x, Span<T> y)
         {
             int h = _hidden, g = _width, n = _input;
-            int fused = FusedStepWidth;
-            if (version != _packedVersion || fused != _packedWidth) Pack(parameters, version, fused);
-            if (fused != 0 || _cell != CellType.Gru)
+            if (version != _packedVersion || StreamingCells.Width != _packedFor) Pack(parameters, version);
+            if (_packedFused)
             {
-                // v = [x; h]: one sum over it with b_ih + b_hh (the unfused GRU needs W_hn h + b_hn apart).
-                x.Slice(0, n).CopyTo(_stepInput);
-                _stateH.AsSpan().CopyTo(_stepInput.AsSpan(n));
-            }
-            if (fused != 0)
-            {
-                // One pass per block of units over the block-packed [W_ih | W_hh]: gate sums and the cell update in registers.
+                // One pass per group of units over the group-packed [W_ih | W_hh]: gate sums and the cell update in registers,
+                // x and h read where they are, the new h written to the state and to y.
                 ReadOnlySpan<float> packed = Floats((ReadOnlySpan<T>)_packed.Span);
-                var sums = Floats(_stepSums.Span);
-                if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateC.AsSpan()), Floats(_stateH.AsSpan()), sums);
-                else StreamingCells.Gru(packed, Floats((ReadOnlySpan<T>)_stepInput), n, h, Floats(_stateH.AsSpan()), sums);
+                var state = Floats(_state.Span);
+                if (_cell == CellType.Lstm) StreamingCells.Lstm(packed, Floats(x), n, h, state.Slice(h, h), state.Slice(0, h), Floats(y), state.Slice(2 * h, h));
+                else StreamingCells.Gru(packed, Floats(x), n, h, state.Slice(0, h), Floats(y), state.Slice(2 * h, h));
+                return;
             }
-            else if (_cell == CellType.Gru)
+            var stateH = _state.Span.Slice(0, h);
+            if (_cell == CellType.Gru)
             {
                 // r and z take W_ih x + W_hh h; n needs W_hn h + b_hn apart: two sums.
                 StreamingGates.Sums<T>(_packed.Span, n, g, _packedBias, x, _stepGates);
-                StreamingGates.Sums<T>(_packed.Span.Slice(n * g), h, g, _packedBiasHh, _stateH, _stepHh);
-                GruCell.Forward(_stepGates, _stepHh, _stateH, _stateH, _stepHn, h);
+                StreamingGates.Sums<T>(_packed.Span.Slice(n * g), h, g, _packedBiasHh, stateH, _stepHh);
+                GruCell.Forward(_stepGates, _stepHh, stateH, stateH, _stepHn, h);
             }
             else
             {
+                // v = [x; h]: one sum over it with b_ih + b_hh.
+                x.Slice(0, n).CopyTo(_stepInput);
+                stateH.CopyTo(_stepInput.AsSpan(n));
                 StreamingGates.Sums<T>(_packed.Span, n + h, g, _packedBias, _stepInput, _stepGates);
-                if (_cell == CellType.Lstm) LstmCell.Forward(_stepGates, _stateC, _stateC, _stateH, h);
-                else SimpleRnnCell.Forward(_stepGates, _stateH, _cell == CellType.RnnRelu, h);
+                if (_cell == CellType.Lstm) LstmCell.Forward(_stepGates, _state.Span.Slice(h, h), _state.Span.Slice(h, h), stateH, h);
+                else SimpleRnnCell.Forward(_stepGates, stateH, _cell == CellType.RnnRelu, h);
             }
-            _stateH.AsSpan().CopyTo(y);
+            stateH.CopyTo(y);
         }
 
-        /// <summary>The block width of the fused float step for this layer (<see cref="StreamingCells"/>), 0 when it does not apply.</summary>
-        private int FusedStepWidth =>
-            typeof(T) == typeof(float) && _cell is CellType.Lstm or CellType.Gru && StreamingCells.Applies(_hidden) ? StreamingCells.Width : 0;
-
         /// <summary>
-        /// Packs the weights for <see cref="Step"/>: block by block for the fused step (<paramref name="fused"/> units per
-        /// block), otherwise W_ih and W_hh column by column into [input + H, gH] rows, and the biases.
+        /// Packs the weights for <see cref="Step"/>: group by group for the fused float LSTM/GRU step when it applies
+        /// (<see cref="StreamingCells"/>), otherwise W_ih and W_hh column by column into [input + H, gH] rows, and the biases.
         /// </summary>
-        private void Pack(ReadOnlySpan<T> parameters, int version, int fused)
+        private void Pack(ReadOnlySpan<T> parameters, int version)
         {
             int h = _hidden, g = _width, n = _input;
             _packedVersion = version;
-            _packedWidth = fused;
-            if (fused != 0)
+            _packedFor = StreamingCells.Width;
+            _packedFused = typeof(T) == typeof(float) && _cell is CellType.Lstm or CellType.Gru && StreamingCells.Applies(h);
+            if (_packedFused)
             {
                 var p = Floats(parameters);
                 bool lstm = _cell == CellType.Lstm;
                 _packed.Ensure(lstm ? StreamingCells.LstmSize(n, h) : StreamingCells.GruSize(n, h));
-                _stepSums.Ensure(4 * h);
                 if (lstm) StreamingCells.PackLstm(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.Span));
                 else StreamingCells.PackGru(p.Slice(_wih, g * n), p.Slice(_whh, g * h), p.Slice(_bih, g), p.Slice(_bhh, g), n, h, Floats(_packed.Span));
                 return;
@@ -499,8 +496,7 @@ namespace Rnn.Layers
         /// <summary>Clears the streaming state.</summary>
         public void ResetState()
         {
-            Array.Clear(_stateH);
-            Array.Clear(_stateC);
+            _state.Span.Clear();
         }
 
         private static Span<float> Floats(Span<T> values) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
