@@ -30,12 +30,13 @@ namespace Rnn.Layers
         private T[] _hn = Array.Empty<T>();      // GRU: [N, H] W_hn h + b_hn
         private T[] _h = Array.Empty<T>();       // [(T+1)·B, H]
         private T[] _c = Array.Empty<T>();       // LSTM: [(T+1)·B, H]
-        private T[] _hh = Array.Empty<T>();      // [B, gH] W_hh h (+ b_hh for GRU)
+        private T[] _hh = Array.Empty<T>();      // GRU: [B, gH] W_hh h + b_hh
         private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
         private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
+        private bool _full;  // every sequence valid at every step (no padding)
 
         // Keras' recurrent dropout: one mask per sequence on h_{t−1} where it meets W_hh, fixed over the steps.
         private T[] _recurrentMask = Array.Empty<T>();  // [B, H], 0 or 1/(1−rate)
@@ -123,12 +124,20 @@ namespace Rnn.Layers
             _steps = steps;
             _batch = batch;
             Workspace.Ensure(ref _lengths, batch);
-            for (int b = 0; b < batch; b++) _lengths[b] = lengths.IsEmpty ? steps : lengths[b];
+            _full = true;
+            for (int b = 0; b < batch; b++)
+            {
+                _lengths[b] = lengths.IsEmpty ? steps : lengths[b];
+                _full &= _lengths[b] >= steps;
+            }
             Workspace.Ensure(ref _gates, n * g);
             Workspace.Ensure(ref _h, (n + batch) * h);
-            Workspace.Ensure(ref _hh, batch * g);
             if (_cell == CellType.Lstm) Workspace.Ensure(ref _c, (n + batch) * h);
-            if (_cell == CellType.Gru) Workspace.Ensure(ref _hn, n * h);
+            if (_cell == CellType.Gru)
+            {
+                Workspace.Ensure(ref _hn, n * h);
+                Workspace.Ensure(ref _hh, batch * g);
+            }
 
             var wih = parameters.Slice(_wih, g * _input);
             var whh = parameters.Slice(_whh, g * h);
@@ -176,7 +185,6 @@ namespace Rnn.Layers
             {
                 int t = _reverse ? steps - 1 - s : s;
                 int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
-                var hh = _hh.AsSpan(b0 * g, rows * g);
                 ReadOnlySpan<T> hIn = _h.AsSpan((prev + b0) * h, rows * h);
                 if (_masked)
                 {
@@ -184,8 +192,18 @@ namespace Rnn.Layers
                     TensorPrimitives.Multiply<T>(hIn, _recurrentMask.AsSpan(b0 * h, rows * h), hm);
                     hIn = hm;
                 }
-                Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
-                if (_cell == CellType.Gru) Rows.AddBias(hh, bhh, rows, g);
+                if (_cell == CellType.Gru)
+                {
+                    var hh = _hh.AsSpan(b0 * g, rows * g);
+                    Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
+                    Rows.AddBias(hh, bhh, rows, g);
+                }
+                else
+                {
+                    // The step's rows of the input projection are contiguous: W_hh h adds straight into them (the GEMM adds
+                    // its finished sum to C, the same float addition as a separate pass would make).
+                    Gemm.MatMulTransB(hIn, whh, gates.Slice((t * batch + b0) * g, rows * g), rows, g, h, accumulate: true);
+                }
                 for (int b = b0; b < b1; b++)
                 {
                     var hPrev = _h.AsSpan((prev + b) * h, h);
@@ -198,18 +216,15 @@ namespace Rnn.Layers
                     }
                     int row = t * batch + b;
                     var gate = gates.Slice(row * g, g);
-                    var hhRow = _hh.AsSpan(b * g, g);
                     switch (_cell)
                     {
                         case CellType.Lstm:
-                            Add(gate, hhRow);
                             LstmCell.Forward(gate, _c.AsSpan((prev + b) * h, h), _c.AsSpan((cur + b) * h, h), hOut, h);
                             break;
                         case CellType.Gru:
-                            GruCell.Forward(gate, hhRow, hPrev, hOut, _hn.AsSpan(row * h, h), h);
+                            GruCell.Forward(gate, _hh.AsSpan(b * g, g), hPrev, hOut, _hn.AsSpan(row * h, h), h);
                             break;
                         default:
-                            Add(gate, hhRow);
                             SimpleRnnCell.Forward(gate, hOut, _cell == CellType.RnnRelu, h);
                             break;
                     }
@@ -258,6 +273,15 @@ namespace Rnn.Layers
                     }
                 }
                 // dh_prev = dH_t · W_hh (+ dh⊙z for GRU); padded sequences carry dh unchanged.
+                if (_full && !_masked)
+                {
+                    // Every sequence is valid at every step: the product goes straight into dh (GRU: dh⊙z is there first
+                    // and the GEMM adds its finished sum to it, the same addition as below).
+                    var dhRows = dh.Slice(b0 * h, rows * h);
+                    if (gru) _dhDirect.AsSpan(b0 * h, rows * h).CopyTo(dhRows);
+                    Gemm.MatMul(dHidden.Slice((t * batch + b0) * g, rows * g), whh, dhRows, rows, h, g, accumulate: gru);
+                    continue;
+                }
                 var dhPrev = _dhPrev.AsSpan(b0 * h, rows * h);
                 Gemm.MatMul(dHidden.Slice((t * batch + b0) * g, rows * g), whh, dhPrev, rows, h, g, accumulate: false);
                 for (int b = b0; b < b1; b++)
