@@ -33,24 +33,29 @@ namespace Rnn.Kernels
         static abstract void RowWide(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add);
     }
 
-    /// <summary>AVX-512 6 × 32 micro-kernel (12 zmm accumulators).</summary>
+    /// <summary>
+    /// AVX-512 8 × 32 micro-kernel: 16 zmm accumulators, two B vectors, A broadcast from memory (of 32 registers).
+    /// Eight rows make the common batch sizes 8, 16 and 32 whole tiles (6 × 32 measured 1.25× slower at 16 rows).
+    /// </summary>
     internal readonly unsafe struct FloatKernel512 : IFloatMicroKernel
     {
-        public static int MR => 6;
+        public static int MR => 8;
 
         public static int NR => 32;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Tile(float* a, nint rsA, nint csA, float* b, nint ldb, int kc, float* c, nint ldc, bool add, int rows)
         {
-            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-            Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+            Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
             float* a0 = a;
             float* a1 = a + Math.Min(1, rows - 1) * rsA;
             float* a2 = a + Math.Min(2, rows - 1) * rsA;
             float* a3 = a + Math.Min(3, rows - 1) * rsA;
             float* a4 = a + Math.Min(4, rows - 1) * rsA;
             float* a5 = a + Math.Min(5, rows - 1) * rsA;
+            float* a6 = a + Math.Min(6, rows - 1) * rsA;
+            float* a7 = a + Math.Min(7, rows - 1) * rsA;
             nint off = 0;
             for (int p = 0; p < kc; p++)
             {
@@ -75,17 +80,25 @@ namespace Rnn.Kernels
                 x = Vector512.Create(a5[off]);
                 c50 = Avx512F.FusedMultiplyAdd(x, b0, c50);
                 c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+                x = Vector512.Create(a6[off]);
+                c60 = Avx512F.FusedMultiplyAdd(x, b0, c60);
+                c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+                x = Vector512.Create(a7[off]);
+                c70 = Avx512F.FusedMultiplyAdd(x, b0, c70);
+                c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
                 off += csA;
             }
 
             Store(c, c00, c01, add);
-            if (rows == 6)
+            if (rows == 8)
             {
                 Store(c + ldc, c10, c11, add);
                 Store(c + 2 * ldc, c20, c21, add);
                 Store(c + 3 * ldc, c30, c31, add);
                 Store(c + 4 * ldc, c40, c41, add);
                 Store(c + 5 * ldc, c50, c51, add);
+                Store(c + 6 * ldc, c60, c61, add);
+                Store(c + 7 * ldc, c70, c71, add);
                 return;
             }
 
@@ -108,8 +121,17 @@ namespace Rnn.Kernels
             {
                 Store(c + 4 * ldc, c40, c41, add);
             }
-        }
 
+            if (rows > 5)
+            {
+                Store(c + 5 * ldc, c50, c51, add);
+            }
+
+            if (rows > 6)
+            {
+                Store(c + 6 * ldc, c60, c61, add);
+            }
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void RowWide(float* a, nint csA, float* b, nint ldb, int kc, float* c, bool add)

@@ -13,8 +13,10 @@ namespace Rnn.Kernels
     /// All matrices are row-major and contiguous; spans may be longer than needed (the leading part is used).
     /// With <c>accumulate</c> <see langword="false"/> C is overwritten, otherwise the product is added to it.
     /// Results do not depend on <see cref="KernelOptions.MaxThreads"/> (bit-identical for any thread count).
+    /// A right-hand operand used by many products can be packed once (<see cref="PackB{T}"/>,
+    /// <see cref="PackBTransposed{T}"/>) and multiplied with <see cref="MatMulPacked{T}"/>.
     /// </remarks>
-    public static class Gemm
+    public static partial class Gemm
     {
         /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ. With m = 1 this is a matrix–vector product (streaming inference).</summary>
         /// <param name="a">A, row-major [m, k].</param>

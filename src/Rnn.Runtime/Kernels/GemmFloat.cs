@@ -7,7 +7,8 @@ namespace Rnn.Kernels
 {
     /// <summary>
     /// The float SIMD GEMM: picks the algorithm (dot products for A·Bᵀ with few rows, packed register-blocked tiles
-    /// otherwise), the vector width (AVX-512 when accelerated, else AVX2 + FMA) and the thread split.
+    /// otherwise, or tiles over a B packed in advance by <see cref="GemmFloatPrepacked"/>), the vector width (AVX-512
+    /// when accelerated, else AVX2 + FMA) and the thread split.
     /// </summary>
     /// <remarks>
     /// Threads split output rows or columns; every element is computed by exactly one thread with the same
@@ -21,6 +22,9 @@ namespace Rnn.Kernels
         /// <summary>A·Bᵀ with at most this many rows of A uses dot products instead of packing B.</summary>
         internal static int DotMaxRows = 24;
 
+        /// <summary>Set to <see langword="false"/> to use the AVX2 + FMA kernels on AVX-512 hardware (for tests).</summary>
+        internal static bool Allow512 = true;
+
         private static int s_parallelCalls;
 
         [ThreadStatic]
@@ -30,6 +34,7 @@ namespace Rnn.Kernels
         {
             Packed,
             Dot,
+            Prepacked,
         }
 
         /// <summary>Whether this hardware has a float SIMD path (AVX-512F, or AVX2 with FMA).</summary>
@@ -38,7 +43,10 @@ namespace Rnn.Kernels
         /// <summary>The number of calls so far that were split between threads (for tests).</summary>
         internal static int ParallelCalls => Volatile.Read(ref s_parallelCalls);
 
-        private static bool Use512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+        /// <summary>Columns per panel (NR) of the micro-kernel in use: the layout of a pre-packed B.</summary>
+        internal static int PanelWidth => Use512 ? FloatKernel512.NR : FloatKernel256.NR;
+
+        private static bool Use512 => Allow512 && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
         /// <summary>C[m,n] (+)= A[m,k] · B[n,k]ᵀ; arguments already validated.</summary>
         public static void MatMulTransB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k, bool accumulate)
@@ -71,6 +79,22 @@ namespace Rnn.Kernels
             fixed (float* pc = c)
             {
                 Execute(new GemmProblem(pa, 1, m, pb, n, 1, pc, n, m, n, k, accumulate), Algorithm.Packed);
+            }
+        }
+
+        /// <summary>
+        /// C[m,n] (+)= A[m,k] · B̂[k,n] with B̂ pre-packed by <see cref="GemmFloatPrepacked"/> in panels of
+        /// <see cref="PanelWidth"/> columns; arguments already validated.
+        /// </summary>
+        public static void MatMulPrepacked(ReadOnlySpan<float> a, float* packed, Span<float> c, int m, int n, int k, bool accumulate)
+        {
+            fixed (float* pa = a)
+            fixed (float* pc = c)
+            {
+                int nr = PanelWidth;
+                var problem = new GemmProblem(pa, k, 1, packed, nr, 1, pc, n, m, n, k, accumulate);
+                problem.PanelStride = (nint)nr * k;
+                Execute(problem, Algorithm.Prepacked);
             }
         }
 
@@ -108,8 +132,8 @@ namespace Rnn.Kernels
                 }
                 else
                 {
-                    // Splitting rows makes every thread pack all of B̂ (n·k); splitting columns makes every thread read
-                    // (and for Aᵀ·B pack) all of A (m·k). Duplicate the smaller.
+                    // Splitting rows makes every thread pack all of B̂ (n·k; a pre-packed B̂ only read); splitting columns
+                    // makes every thread read (and for some Aᵀ·B pack) all of A (m·k). Duplicate the smaller.
                     bool enoughRows = p.M >= 2 * mr * threads;
                     bool enoughColumns = p.N >= 2 * nr * threads;
                     bool preferRows = p.CsA != 1 || p.M >= p.N;
@@ -126,7 +150,7 @@ namespace Rnn.Kernels
                     parts = (extent + chunk - 1) / chunk;
                     GemmJob job = t_job ??= new GemmJob();
                     job.Problem = p;
-                    job.UseDot = algorithm == Algorithm.Dot;
+                    job.Algorithm = algorithm;
                     job.SplitRows = splitRows;
                     job.Chunk = chunk;
                     Interlocked.Increment(ref s_parallelCalls);
@@ -135,29 +159,31 @@ namespace Rnn.Kernels
                 }
             }
 
-            RunSerial(p, algorithm == Algorithm.Dot);
+            RunSerial(p, algorithm);
         }
 
-        private static void RunSerial(in GemmProblem p, bool dot)
+        private static void RunSerial(in GemmProblem p, Algorithm algorithm)
         {
-            if (Use512)
+            switch (algorithm)
             {
-                if (dot)
-                {
+                case Algorithm.Dot when Use512:
                     GemmFloatDot.Run512(p);
-                }
-                else
-                {
+                    break;
+                case Algorithm.Dot:
+                    GemmFloatDot.Run256(p);
+                    break;
+                case Algorithm.Prepacked when Use512:
+                    GemmFloatPrepacked.Run<FloatKernel512>(p);
+                    break;
+                case Algorithm.Prepacked:
+                    GemmFloatPrepacked.Run<FloatKernel256>(p);
+                    break;
+                case Algorithm.Packed when Use512:
                     GemmFloatPacked.Run<FloatKernel512>(p);
-                }
-            }
-            else if (dot)
-            {
-                GemmFloatDot.Run256(p);
-            }
-            else
-            {
-                GemmFloatPacked.Run<FloatKernel256>(p);
+                    break;
+                default:
+                    GemmFloatPacked.Run<FloatKernel256>(p);
+                    break;
             }
         }
 
@@ -165,7 +191,7 @@ namespace Rnn.Kernels
         private sealed class GemmJob : KernelJob
         {
             public GemmProblem Problem;
-            public bool UseDot;
+            public Algorithm Algorithm;
             public bool SplitRows;
             public int Chunk;
 
@@ -180,7 +206,7 @@ namespace Rnn.Kernels
                 }
 
                 GemmProblem sub = SplitRows ? Problem.Rows(start, count) : Problem.Columns(start, count);
-                RunSerial(sub, UseDot);
+                RunSerial(sub, Algorithm);
             }
         }
     }

@@ -9,10 +9,17 @@ namespace Rnn.Kernels
     /// Cache-blocked float GEMM in the GotoBLAS/BLIS style: for each block of <see cref="BlockK"/> values of p, B̂ is
     /// packed into zero-padded panels of NR columns (a plain copy when B̂'s rows are contiguous, a transpose for
     /// A·Bᵀ), then every MR × NR tile of C is computed by a register-blocked micro-kernel that streams one packed
-    /// panel from L1 and broadcasts A from memory. A is read in place when its rows are contiguous (A·B, A·Bᵀ) and
-    /// packed into MR-row micro-panels when it is transposed (Aᵀ·B), whose large power-of-two strides would
-    /// otherwise thrash L1 sets and the TLB.
+    /// panel from L1 and broadcasts A from memory. A is read in place, also when it is transposed (Aᵀ·B: the MR
+    /// values of one p are contiguous, rows of A are m floats apart): that measured 1.1–1.5× faster than packing it,
+    /// except when A's row stride is a multiple of 4 KiB (m a multiple of 1024), where the kc rows a tile reads fall
+    /// into a few cache sets (0.9×); only then is A packed into MR-row micro-panels.
     /// </summary>
+    /// <remarks>
+    /// Arithmetic (the same for every tiling, thread split and vector width): C(i, j) is computed block by block;
+    /// block b (p in [256·b, 256·b + kc)) is one chain of fused multiply-adds over p in increasing order starting
+    /// from zero, added to the current C(i, j) if b &gt; 0 or the call accumulates, stored otherwise. So with K ≤ 256 an
+    /// element is one FMA chain (+ old C), with larger K the sum of 256-deep chains taken left to right.
+    /// </remarks>
     internal static unsafe class GemmFloatPacked
     {
         /// <summary>Depth of one packed block (values of p).</summary>
@@ -27,6 +34,9 @@ namespace Rnn.Kernels
         /// </summary>
         internal static int DirectMaxRows = 48;
 
+        /// <summary>Packs a transposed A (Aᵀ·B) for every stride, not just multiples of 4 KiB (for tests).</summary>
+        internal static bool AlwaysPackTransposedA;
+
         /// <summary>Computes the problem on the calling thread with micro-kernel <typeparamref name="TKernel"/>.</summary>
         [SkipLocalsInit]
         public static void Run<TKernel>(in GemmProblem p)
@@ -37,9 +47,11 @@ namespace Rnn.Kernels
             int panels = (p.N + nr - 1) / nr;
             int maxKc = Math.Min(BlockK, p.K);
             float* packed = PackingBuffers.PackB(panels * nr * maxKc);
-            float* edge = stackalloc float[6 * 32];
-            bool packA = p.CsA != 1;
-            float* packedA = packA ? PackingBuffers.PackA(BlockM * maxKc) : null;
+            float* edge = stackalloc float[8 * 32];
+            // Only a transposed A (Aᵀ·B: RsA == 1) has CsA != 1.
+            bool packA = p.CsA != 1 && (AlwaysPackTransposedA || p.CsA % 1024 == 0);
+            nint panelA = (nint)mr * maxKc;
+            float* packedA = packA ? PackingBuffers.PackA((int)(BlockM / mr * panelA)) : null;
             nint rsA = packA ? 1 : p.RsA;
             nint csA = packA ? mr : p.CsA;
             nint ldc = p.Ldc;
@@ -56,7 +68,7 @@ namespace Rnn.Kernels
                     float* aBlock;
                     if (packA)
                     {
-                        PackA(p.A + ic * p.RsA + pc * p.CsA, p.RsA, p.CsA, mc, kc, mr, packedA);
+                        PackA(p.A + ic * p.RsA + pc * p.CsA, p.CsA, mc, kc, mr, packedA, panelA);
                         aBlock = packedA;
                     }
                     else
@@ -94,72 +106,96 @@ namespace Rnn.Kernels
                             PackPanel(p, pc, kc, nr, j, width, panel);
                         }
 
-                        float* cPanel = cBlock + j;
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int rows = Math.Min(mr, mc - ir);
-                            float* aTile = packA ? aBlock + (nint)ir * kc : aBlock + ir * rsA;
-                            if (width == nr)
-                            {
-                                TKernel.Tile(aTile, rsA, csA, panel, ldb, kc, cPanel + ir * ldc, ldc, add, rows);
-                            }
-                            else
-                            {
-                                // Partial panel: compute into a scratch tile, copy the valid columns.
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    if (add)
-                                    {
-                                        new ReadOnlySpan<float>(cPanel + (ir + r) * ldc, width).CopyTo(new Span<float>(edge + r * nr, width));
-                                    }
-                                }
-
-                                TKernel.Tile(aTile, rsA, csA, panel, nr, kc, edge, nr, add, rows);
-                                for (int r = 0; r < rows; r++)
-                                {
-                                    new ReadOnlySpan<float>(edge + r * nr, width).CopyTo(new Span<float>(cPanel + (ir + r) * ldc, width));
-                                }
-                            }
-                        }
+                        nint tileA = packA ? panelA : mr * rsA;
+                        PanelTiles<TKernel>(aBlock, rsA, csA, tileA, mc, panel, ldb, width, kc, cBlock + j, ldc, add, edge);
                     }
                 }
             }
         }
 
         /// <summary>
-        /// Packs Â[0..mc, 0..kc) (element (i, p) at <c>a[i·rsA + p·csA]</c>) into micro-panels of <paramref name="mr"/>
-        /// rows: panel t holds, for each p, the mr values Â(t·mr + r, p) contiguously (a partial last panel keeps stride mr).
+        /// All row tiles of one panel: C[0..mc, 0..width) (+)= Â[0..mc, 0..kc) · panel, where row tile t of A starts
+        /// at <c>aBlock + t·tileA</c> (in place: MR rows of stride rsA; packed: one micro-panel) and the panel holds kc
+        /// rows of NR floats, <paramref name="ldb"/> apart. A partial panel (width &lt; NR, zero-padded) is computed
+        /// into <paramref name="edge"/> (MR × NR floats) and its valid columns copied out.
         /// </summary>
-        private static void PackA(float* a, nint rsA, nint csA, int mc, int kc, int mr, float* dst)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void PanelTiles<TKernel>(
+            float* aBlock, nint rsA, nint csA, nint tileA, int mc, float* panel, nint ldb, int width, int kc, float* cPanel, nint ldc, bool add, float* edge)
+            where TKernel : struct, IFloatMicroKernel
         {
-            for (int t = 0; t * mr < mc; t++)
+            int mr = TKernel.MR;
+            int nr = TKernel.NR;
+            for (int ir = 0; ir < mc; ir += mr)
             {
-                int rows = Math.Min(mr, mc - t * mr);
-                float* panel = dst + (nint)t * mr * kc;
-                float* src = a + t * mr * rsA;
-                if (rsA == 1)
+                int rows = Math.Min(mr, mc - ir);
+                float* aTile = aBlock + ir / mr * tileA;
+                if (width == nr)
                 {
-                    for (int q = 0; q < kc; q++)
+                    TKernel.Tile(aTile, rsA, csA, panel, ldb, kc, cPanel + ir * ldc, ldc, add, rows);
+                    continue;
+                }
+
+                if (add)
+                {
+                    for (int r = 0; r < rows; r++)
                     {
-                        float* s = src + q * csA;
-                        float* d = panel + q * mr;
-                        for (int r = 0; r < rows; r++)
-                        {
-                            d[r] = s[r];
-                        }
+                        new ReadOnlySpan<float>(cPanel + (ir + r) * ldc, width).CopyTo(new Span<float>(edge + r * nr, width));
+                    }
+                }
+
+                TKernel.Tile(aTile, rsA, csA, panel, ldb, kc, edge, nr, add, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    new ReadOnlySpan<float>(edge + r * nr, width).CopyTo(new Span<float>(cPanel + (ir + r) * ldc, width));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Packs a transposed Â[0..mc, 0..kc) (element (i, p) at <c>a[i + p·csA]</c>) into micro-panels of
+        /// <paramref name="mr"/> rows, <paramref name="panelStride"/> floats apart: panel t holds, for each p, the mr
+        /// values Â(t·mr + r, p) contiguously (a partial last panel keeps stride mr). A is walked row by row, each
+        /// source row read once and sequentially, the mr-float pieces dropped into the panels with vector copies.
+        /// </summary>
+        private static void PackA(float* a, nint csA, int mc, int kc, int mr, float* dst, nint panelStride)
+        {
+            int full = mc / mr;
+            int tail = mc - full * mr;
+            for (int q = 0; q < kc; q++)
+            {
+                float* s = a + q * csA;
+                float* d = dst + q * mr;
+                if (mr == 8)
+                {
+                    for (int t = 0; t < full; t++)
+                    {
+                        Vector256.Store(Vector256.Load(s + t * 8), d + t * panelStride);
+                    }
+                }
+                else if (mr == 6)
+                {
+                    for (int t = 0; t < full; t++)
+                    {
+                        float* st = s + t * 6;
+                        float* dt = d + t * panelStride;
+                        Vector128.Store(Vector128.Load(st), dt);
+                        *(ulong*)(dt + 4) = *(ulong*)(st + 4);
                     }
                 }
                 else
                 {
-                    for (int r = 0; r < rows; r++)
+                    for (int t = 0; t < full; t++)
                     {
-                        float* s = src + r * rsA;
-                        float* d = panel + r;
-                        for (int q = 0; q < kc; q++)
-                        {
-                            d[q * mr] = s[q * csA];
-                        }
+                        new ReadOnlySpan<float>(s + t * mr, mr).CopyTo(new Span<float>(d + t * panelStride, mr));
                     }
+                }
+
+                float* sTail = s + full * mr;
+                float* dTail = d + full * panelStride;
+                for (int r = 0; r < tail; r++)
+                {
+                    dTail[r] = sTail[r];
                 }
             }
         }
@@ -201,7 +237,7 @@ namespace Rnn.Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void CopyRows(float* src, nint srcStride, float* dst, int nr, int kc)
+        internal static void CopyRows(float* src, nint srcStride, float* dst, int nr, int kc)
         {
             if (nr == 32 && Vector512.IsHardwareAccelerated)
             {
@@ -273,7 +309,7 @@ namespace Rnn.Kernels
         }
 
         /// <summary>dst[q·nr + c] = src[c·srcStride + q] for c &lt; width, q &lt; kc; columns width … nr-1 are zero.</summary>
-        private static void TransposeInto(float* src, nint srcStride, int width, int kc, float* dst, int nr)
+        internal static void TransposeInto(float* src, nint srcStride, int width, int kc, float* dst, int nr)
         {
             int c0 = 0;
             if (Avx.IsSupported)

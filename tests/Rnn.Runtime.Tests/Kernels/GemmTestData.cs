@@ -10,13 +10,19 @@ namespace Rnn.Tests.Kernels
         MatMulTransB,
         MatMul,
         MatMulTransA,
+
+        /// <summary><see cref="Gemm.PackB{T}"/> of B[k, n], then <see cref="Gemm.MatMulPacked{T}"/> (reference: MatMul).</summary>
+        PackedB,
+
+        /// <summary><see cref="Gemm.PackBTransposed{T}"/> of B[n, k], then <see cref="Gemm.MatMulPacked{T}"/> (reference: MatMulTransB).</summary>
+        PackedBTransposed,
     }
 
     /// <summary>Shapes, random operands and the comparison against <see cref="GemmReference"/> shared by the GEMM tests.</summary>
     internal static class GemmTestData
     {
         /// <summary>Shapes (m, n, k): ones, odd sizes, sizes around the vector widths (8, 16, 32) and the blocking
-        /// (6-row tiles, 96-row blocks, 256-deep packing, 16-lane dot products), batch-1 matrix–vector products and
+        /// (6- and 8-row tiles, 96-row blocks, 256-deep packing, 16-lane dot products), batch-1 matrix–vector products and
         /// problems large enough to be split between threads, plus seeded random shapes.</summary>
         public static IEnumerable<(int M, int N, int K)> Shapes()
         {
@@ -27,6 +33,8 @@ namespace Rnn.Tests.Kernels
                 (5, 31, 17), (6, 32, 16), (7, 33, 1), (7, 1, 9), (1, 33, 300), (13, 65, 257), (37, 100, 64), (64, 128, 128),
                 (97, 70, 5), (100, 3, 300), (200, 65, 513), (12, 512, 33), (6, 96, 256), (20, 31, 512), (193, 40, 2),
                 (8, 8, 8), (17, 47, 23), (33, 1, 600), (64, 512, 128), (2, 300, 40), (24, 129, 100), (25, 64, 17), (48, 260, 31), (49, 33, 70),
+                // 8-row tiles (whole, and one row either side), the recurrent step shapes, a 4 KiB-strided Aᵀ (packed A).
+                (9, 64, 40), (15, 33, 9), (16, 512, 128), (16, 128, 512), (31, 65, 20), (32, 96, 257), (1024, 9, 11), (2048, 3, 5),
             };
             foreach (var s in fixedShapes)
             {
@@ -85,7 +93,7 @@ namespace Rnn.Tests.Kernels
                     }
 
                     break;
-                default:
+                case GemmOp.MatMulTransA:
                     if (reference)
                     {
                         GemmReference.MatMulTransA(a, b, c, m, n, k, accumulate);
@@ -93,6 +101,32 @@ namespace Rnn.Tests.Kernels
                     else
                     {
                         Gemm.MatMulTransA(a, b, c, m, n, k, accumulate);
+                    }
+
+                    break;
+                case GemmOp.PackedB:
+                    if (reference)
+                    {
+                        GemmReference.MatMul(a, b, c, m, n, k, accumulate);
+                    }
+                    else
+                    {
+                        var packed = new GemmPackedB<T>();
+                        Gemm.PackB(b, n, k, packed);
+                        Gemm.MatMulPacked(a, packed, c, m, accumulate);
+                    }
+
+                    break;
+                default:
+                    if (reference)
+                    {
+                        GemmReference.MatMulTransB(a, b, c, m, n, k, accumulate);
+                    }
+                    else
+                    {
+                        var packed = new GemmPackedB<T>();
+                        Gemm.PackBTransposed(b, n, k, packed);
+                        Gemm.MatMulPacked(a, packed, c, m, accumulate);
                     }
 
                     break;

@@ -27,6 +27,14 @@ namespace Rnn.Tests.Kernels
             { GemmOp.MatMulTransA, 512, 128, 640 },
             { GemmOp.MatMulTransA, 77, 301, 50 },
             { GemmOp.MatMulTransA, 9, 40, 2000 },
+            { GemmOp.MatMulTransA, 1024, 40, 30 },
+            { GemmOp.PackedBTransposed, 16, 512, 128 },
+            { GemmOp.PackedBTransposed, 64, 512, 128 },
+            { GemmOp.PackedBTransposed, 50, 67, 129 },
+            { GemmOp.PackedBTransposed, 3, 1001, 301 },
+            { GemmOp.PackedB, 16, 128, 512 },
+            { GemmOp.PackedB, 203, 45, 300 },
+            { GemmOp.PackedB, 13, 999, 700 },
         };
 
         [Theory]
@@ -131,6 +139,8 @@ namespace Rnn.Tests.Kernels
             double[] cd = new double[M * N];
             float[] x = new float[1000];
             float[] bias = new float[N];
+            var packed = new GemmPackedB<float>();
+            var packedDouble = new GemmPackedB<double>();
 
             void Once()
             {
@@ -142,6 +152,13 @@ namespace Rnn.Tests.Kernels
                 Gemm.MatMulTransB<double>(ad, bd, cd, 8, N, K, false);
                 Gemm.MatMul<double>(ad, bd, cd, M, N, K, true);
                 Gemm.MatMulTransA<double>(ad, bd, cd, M, N, K, false);
+                Gemm.PackBTransposed<float>(b, N, K, packed);
+                Gemm.MatMulPacked<float>(a, packed, c, M, true);
+                Gemm.MatMulPacked<float>(a, packed, c, 16, false);
+                Gemm.PackB<float>(b, N, K, packed);
+                Gemm.MatMulPacked<float>(a, packed, c, M, false);
+                Gemm.PackB<double>(bd, N, K, packedDouble);
+                Gemm.MatMulPacked<double>(ad, packedDouble, cd, M, true);
                 Rows.AddBias<float>(c, bias, M, N);
                 Rows.SumColumns<float>(c, bias, M, N);
                 Elementwise.Sigmoid<float>(x, x);
