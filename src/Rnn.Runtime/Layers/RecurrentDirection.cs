@@ -33,6 +33,11 @@ namespace Rnn.Layers
         private T[] _hh = Array.Empty<T>();      // GRU: [B, gH] W_hh h + b_hh
         private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
+        // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh): every step's product
+        // then runs the GEMM micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
+        private const int PackedMinRows = 4;
+        private readonly GemmPackedB<T> _whhPacked = new();
+        private bool _usePacked;
         private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
@@ -172,6 +177,8 @@ namespace Rnn.Layers
                 Dropout.Fill<T>(_recurrentMask.AsSpan(0, batch * h), _recurrentDropout, random!);
             }
 
+            _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
+            if (_usePacked) Gemm.PackBTransposed(whh, g, h, _whhPacked);
             BatchChunks.Run(this, batch, forward: true, whh, bhh, default, 0, 0);
             if (carry) KeepFinalState();
         }
@@ -195,14 +202,17 @@ namespace Rnn.Layers
                 if (_cell == CellType.Gru)
                 {
                     var hh = _hh.AsSpan(b0 * g, rows * g);
-                    Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
+                    if (_usePacked) Gemm.MatMulPacked(hIn, _whhPacked, hh, rows, accumulate: false);
+                    else Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
                     Rows.AddBias(hh, bhh, rows, g);
                 }
                 else
                 {
                     // The step's rows of the input projection are contiguous: W_hh h adds straight into them (the GEMM adds
                     // its finished sum to C, the same float addition as a separate pass would make).
-                    Gemm.MatMulTransB(hIn, whh, gates.Slice((t * batch + b0) * g, rows * g), rows, g, h, accumulate: true);
+                    var target = gates.Slice((t * batch + b0) * g, rows * g);
+                    if (_usePacked) Gemm.MatMulPacked(hIn, _whhPacked, target, rows, accumulate: true);
+                    else Gemm.MatMulTransB(hIn, whh, target, rows, g, h, accumulate: true);
                 }
                 for (int b = b0; b < b1; b++)
                 {
@@ -279,11 +289,11 @@ namespace Rnn.Layers
                     // and the GEMM adds its finished sum to it, the same addition as below).
                     var dhRows = dh.Slice(b0 * h, rows * h);
                     if (gru) _dhDirect.AsSpan(b0 * h, rows * h).CopyTo(dhRows);
-                    Gemm.MatMul(dHidden.Slice((t * batch + b0) * g, rows * g), whh, dhRows, rows, h, g, accumulate: gru);
+                    DhProduct(whh, dHidden.Slice((t * batch + b0) * g, rows * g), dhRows, rows, accumulate: gru);
                     continue;
                 }
                 var dhPrev = _dhPrev.AsSpan(b0 * h, rows * h);
-                Gemm.MatMul(dHidden.Slice((t * batch + b0) * g, rows * g), whh, dhPrev, rows, h, g, accumulate: false);
+                DhProduct(whh, dHidden.Slice((t * batch + b0) * g, rows * g), dhPrev, rows, accumulate: false);
                 for (int b = b0; b < b1; b++)
                 {
                     if (!Valid(t, b)) continue;
@@ -294,6 +304,13 @@ namespace Rnn.Layers
                     if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
                 }
             }
+        }
+
+        /// <summary>dH_t [rows, gH] · W_hh [gH, H] into dst (added to it when <paramref name="accumulate"/>).</summary>
+        private void DhProduct(ReadOnlySpan<T> whh, ReadOnlySpan<T> dHidden, Span<T> dst, int rows, bool accumulate)
+        {
+            if (_usePacked) Gemm.MatMulPacked(dHidden, _whhPacked, dst, rows, accumulate);
+            else Gemm.MatMul(dHidden, whh, dst, rows, _hidden, _width, accumulate);
         }
 
         /// <summary>
@@ -418,6 +435,8 @@ namespace Rnn.Layers
             dc.Clear();
 
             var whh = parameters.Slice(_whh, g * h);
+            _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
+            if (_usePacked) Gemm.PackB(whh, h, g, _whhPacked);
             BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
             // Weight gradients over all steps at once.
