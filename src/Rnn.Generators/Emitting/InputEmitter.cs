@@ -21,6 +21,9 @@ namespace Rnn.Generators.Emitting
 
         private static string HeadLengths(ModelPlan plan) => plan.Sequence ? "lengths" : "default";
 
+        /// <summary>The input argument RunForward and RunBackward take first: the tokens for token models (none for features, read from _x).</summary>
+        internal static string TokensArgument(ModelPlan plan) => plan.Tokens ? "tokens, " : "";
+
         public static void EmitForward(SourceWriter w, ModelPlan plan, string s)
         {
             var head = plan.Spec.Head;
@@ -35,7 +38,7 @@ namespace Rnn.Generators.Emitting
                 w.Open("public void " + (logits ? "ForwardLogits" : "Forward") + "(" + InputParameter(plan, s) + ", int batch, global::System.Span<" + s + "> outputs, global::System.ReadOnlySpan<int> lengths = default)");
                 w.Line("int steps = Begin(" + InputName(plan) + ", batch, lengths);");
                 w.Line(Layers + ".Guard.Size(outputs.Length, " + OutputLength(plan) + ", nameof(outputs), \"" + OutputShape(plan) + "\");");
-                w.Line("RunForward(steps, batch, lengths);");
+                w.Line("RunForward(" + TokensArgument(plan) + "steps, batch, lengths);");
                 w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(logits ? ActivationKind.Linear : head.Activation) + ", _y" + last + ", outputs, batch, " + HeadSteps(plan) + ", OutputSize, " + HeadLengths(plan) + ");");
                 w.Close();
                 w.Line();
@@ -46,29 +49,37 @@ namespace Rnn.Generators.Emitting
             w.Line("int steps = " + Layers + ".Guard.Steps(" + InputName(plan) + ".Length, batch, " + (plan.Tokens ? "1" : "InputSize") + ", nameof(" + InputName(plan) + "));");
             w.Line(Layers + ".Guard.Lengths(lengths, batch, steps);");
             w.Line(Layers + ".Guard.Capacity(steps, batch, widestRow: " + Int(plan.WidestRow) + ");");
-            w.Line(Layers + ".Workspace.Ensure(ref _x, " + Times("steps * batch", input.Dim) + ");");
-            switch (input.Kind)
+            if (!plan.Tokens)
             {
-                case InputKind.Embedding:
-                    w.Line(Layers + ".TokenInput.Embed<" + s + ">(_parameters, " + plan.EmbeddingId + "Offset, Vocabulary, " + input.Dim + ", tokens, batch, steps, _x);");
-                    if (plan.EmbeddingDropout)
-                    {
-                        w.Line("_embeddingMasked = Training;");
-                        w.Open("if (_embeddingMasked)");
-                        w.Line(Layers + ".Workspace.Ensure(ref _embeddingMask, " + Times("steps * batch", input.Dim) + ");");
-                        w.Line(Layers + ".Dropout.Apply<" + s + ">(_x.AsSpan(0, " + Times("steps * batch", input.Dim) + "), _embeddingMask, " + TrainingEmitter.Float(input.Dropout) + ", DropoutRandom);");
-                        w.Close();
-                    }
-                    break;
-                case InputKind.OneHot:
-                    w.Line(Layers + ".TokenInput.OneHot<" + s + ">(Vocabulary, tokens, batch, steps, _x);");
-                    break;
-                default:
-                    w.Line(Layers + ".Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);");
-                    break;
+                w.Line(Layers + ".Workspace.Ensure(ref _x, " + Times("steps * batch", input.Dim) + ");");
+                w.Line(Layers + ".Layout.ToTimeMajor(inputs, batch, steps, InputSize, _x);");
+            }
+            else if (plan.EmbeddingDropout)
+            {
+                w.Line("_embeddingMasked = Training;");
+                w.Open("if (_embeddingMasked)");
+                w.Line("// x_t = E[token_t] with dropout: " + plan.Spec.Recurrent[0].Name + " reads these vectors, not the tokens");
+                w.Line(Layers + ".Workspace.Ensure(ref _x, " + Times("steps * batch", input.Dim) + ");");
+                w.Line(Layers + ".TokenInput.Embed<" + s + ">(_parameters, " + plan.EmbeddingId + "Offset, Vocabulary, " + input.Dim + ", tokens, batch, steps, _x);");
+                w.Line(Layers + ".Workspace.Ensure(ref _embeddingMask, " + Times("steps * batch", input.Dim) + ");");
+                w.Line(Layers + ".Dropout.Apply<" + s + ">(_x.AsSpan(0, " + Times("steps * batch", input.Dim) + "), _embeddingMask, " + TrainingEmitter.Float(input.Dropout) + ", DropoutRandom);");
+                w.Close();
             }
             w.Line("return steps;");
             w.Close();
+            w.Line();
+            if (!plan.Tokens) return;
+
+            var first = plan.Spec.Recurrent[0];
+            bool embedded = input.Kind == InputKind.Embedding;
+            string product = (embedded ? "E·W_ihᵀ" : "W_ihᵀ") + (first.Cell == CellKind.Gru ? " + b_ih" : " + b_ih + b_hh");
+            w.Line("/// <summary>");
+            w.Line("/// The tokens as " + first.Name + " reads them: " + (embedded ? "rows of " + input.Name + ".weight E" : "one-hot vectors") + ". While there are fewer token ids than");
+            w.Line("/// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, " + first.Gates * first.Hidden + "] = " + product + ",");
+            w.Line("/// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of");
+            w.Line("/// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.");
+            w.Line("/// </summary>");
+            w.Line("private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => " + plan.TokenBatch + ";");
             w.Line();
         }
 
@@ -96,7 +107,7 @@ namespace Rnn.Generators.Emitting
             w.Open("private " + s + " ForwardLoss(" + InputParameter(plan, s) + ", int batch, " + targetsParameter + ", global::System.ReadOnlySpan<int> lengths, out int steps, out int rows)");
             w.Line("steps = Begin(" + InputName(plan) + ", batch, lengths);");
             w.Line(Layers + ".Guard.Size(targets.Length, " + targetLength + ", nameof(targets), \"" + targetShape + "\");");
-            w.Line("rows = RunForward(steps, batch, lengths);");
+            w.Line("rows = RunForward(" + TokensArgument(plan) + "steps, batch, lengths);");
             w.Line(Layers + ".Workspace.Ensure(ref _dy" + last + ", rows * OutputSize);");
             w.Line(Layers + ".Workspace.Ensure(ref _headScratch, rows * OutputSize);");
             w.Line("return " + Layers + ".Head.Loss<" + s + ">(" + Activation(head.Activation) + ", _y" + last + ", targets, batch, " + HeadSteps(plan)
@@ -110,19 +121,12 @@ namespace Rnn.Generators.Emitting
             w.Line("/// </summary>");
             w.Open("public " + s + " Backward(" + InputParameter(plan, s) + ", int batch, " + targetsParameter + ", global::System.ReadOnlySpan<int> lengths = default)");
             w.Line(s + " loss = ForwardLoss(" + InputName(plan) + ", batch, targets, lengths, out int steps, out int rows);");
-            w.Line("RunBackward(steps, batch, rows);");
-            switch (plan.Spec.Input.Kind)
+            w.Line("RunBackward(" + TokensArgument(plan) + "steps, batch, rows);");
+            if (!plan.Tokens)
             {
-                case InputKind.Embedding:
-                    if (plan.EmbeddingDropout)
-                        w.Line("if (_embeddingMasked) " + Layers + ".Dropout.Backward<" + s + ">(_dx.AsSpan(0, " + Times("steps * batch", plan.Spec.Input.Dim) + "), _embeddingMask);");
-                    w.Line(Layers + ".TokenInput.EmbedBackward<" + s + ">(_gradients, " + plan.EmbeddingId + "Offset, " + plan.Spec.Input.Dim + ", tokens, batch, steps, _dx);");
-                    break;
-                case InputKind.Features:
-                    w.Line("_inputGradientCount = steps * batch * InputSize;");
-                    w.Line(Layers + ".Workspace.Ensure(ref _inputGradients, _inputGradientCount);");
-                    w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_dx, batch, steps, InputSize, _inputGradients);");
-                    break;
+                w.Line("_inputGradientCount = steps * batch * InputSize;");
+                w.Line(Layers + ".Workspace.Ensure(ref _inputGradients, _inputGradientCount);");
+                w.Line(Layers + ".Layout.ToBatchFirst<" + s + ">(_dx, batch, steps, InputSize, _inputGradients);");
             }
             w.Line("return loss;");
             w.Close();

@@ -122,7 +122,10 @@ namespace Rnn.Generators.Emitting
             }
             w.Line();
             w.Line("// ── Workspaces: grown once for a larger batch or longer sequence, then reused ──");
-            w.Line("private " + s + "[] _x" + empty + "  // [steps·batch, " + spec.Recurrent[0].Input + "] time-major input of " + spec.Recurrent[0].Name);
+            if (!plan.Tokens)
+                w.Line("private " + s + "[] _x" + empty + "  // [steps·batch, " + spec.Recurrent[0].Input + "] time-major input of " + spec.Recurrent[0].Name);
+            else if (plan.ReadsVectors)
+                w.Line("private " + s + "[] _x" + empty + "  // [steps·batch, " + spec.Recurrent[0].Input + "] time-major embedded vectors after dropout, what " + spec.Recurrent[0].Name + " reads while Training");
             for (int i = 0; i < spec.Recurrent.Count; i++)
                 w.Line("private " + s + "[] _h" + i + empty + "  // [steps·batch, " + spec.Recurrent[i].Output + "] outputs of " + spec.Recurrent[i].Name);
             w.Line("private " + s + "[] _features" + empty + "  // [" + (plan.Sequence ? "batch·steps" : "batch") + ", " + plan.Features + "] what the dense layers read");
@@ -133,7 +136,7 @@ namespace Rnn.Generators.Emitting
                 w.Line("private " + s + "[] _embeddingMask" + empty + "  // dropout mask on the embedded vectors, rate " + TrainingEmitter.Float(spec.Input.Dropout));
                 w.Line("private bool _embeddingMasked;");
             }
-            if (plan.NeedsInputGradient) w.Line("private " + s + "[] _dx" + empty);
+            if (plan.ReadsVectors) w.Line("private " + s + "[] _dx" + empty);
             for (int i = 0; i < spec.Recurrent.Count; i++) w.Line("private " + s + "[] _dh" + i + empty);
             w.Line("private " + s + "[] _dFeatures" + empty);
             for (int i = 0; i < spec.Dense.Count; i++) w.Line("private " + s + "[] _dy" + i + empty);
@@ -207,16 +210,24 @@ namespace Rnn.Generators.Emitting
         private static void ForwardCore(SourceWriter w, ModelPlan plan, string s)
         {
             var spec = plan.Spec;
-            w.Line("/// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y" + (spec.Dense.Count - 1) + ". Returns the number of rows.</summary>");
-            w.Open("private int RunForward(int steps, int batch, " + ReadOnlySpan + "<int> lengths)");
+            w.Line("/// <summary>Runs the recurrent and dense layers on " + (plan.Tokens ? "the tokens" : "_x") + "; leaves the logits in _y" + (spec.Dense.Count - 1) + ". Returns the number of rows.</summary>");
+            w.Open("private int RunForward(" + (plan.Tokens ? ReadOnlySpan + "<int> tokens, " : "") + "int steps, int batch, " + ReadOnlySpan + "<int> lengths)");
             w.Line("int n = steps * batch;");
             w.Line("int rows = " + (plan.Sequence ? "n" : "batch") + ";");
             for (int i = 0; i < spec.Recurrent.Count; i++)
             {
                 var r = spec.Recurrent[i];
-                string input = i == 0 ? "_x" : "_h" + (i - 1);
+                string rest = ", steps, batch, lengths, _h" + i + ", carry: Stateful, random: DropoutSource);";
+                string fromVectors = plan.BlockField(i) + ".Forward(_parameters, " + (i == 0 ? "_x" : "_h" + (i - 1)) + ".AsSpan(0, " + Times("n", r.Input) + ")" + rest;
+                string fromTokens = plan.BlockField(i) + ".Forward(_parameters, TokenBatch(tokens)" + rest;
                 w.Line(Layers + ".Workspace.Ensure(ref _h" + i + ", " + Times("n", r.Output) + ");");
-                w.Line(plan.BlockField(i) + ".Forward(_parameters, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), steps, batch, lengths, _h" + i + ", carry: Stateful, random: DropoutSource);");
+                if (i > 0 || !plan.Tokens) w.Line(fromVectors);
+                else if (!plan.EmbeddingDropout) w.Line(fromTokens);
+                else
+                {
+                    w.Line("if (_embeddingMasked) " + fromVectors);
+                    w.Line("else " + fromTokens);
+                }
             }
             int last = spec.Recurrent.Count - 1;
             w.Line(Layers + ".Workspace.Ensure(ref _features, " + Times("rows", plan.Features) + ");");
@@ -242,8 +253,9 @@ namespace Rnn.Generators.Emitting
         {
             var spec = plan.Spec;
             int head = spec.Dense.Count - 1, last = spec.Recurrent.Count - 1;
-            w.Line("/// <summary>Backpropagation through time from d loss / d logits in _dy" + head + ": adds into the gradients" + (plan.NeedsInputGradient ? " and leaves d loss / d _x in _dx" : "") + ".</summary>");
-            w.Open("private void RunBackward(int steps, int batch, int rows)");
+            string leaves = !plan.Tokens ? " and leaves d loss / d _x in _dx" : plan.Spec.Input.Kind == InputKind.Embedding ? ", the embedding's among them" : "";
+            w.Line("/// <summary>Backpropagation through time from d loss / d logits in _dy" + head + ": adds into the gradients" + leaves + ".</summary>");
+            w.Open("private void RunBackward(" + (plan.Tokens ? ReadOnlySpan + "<int> tokens, " : "") + "int steps, int batch, int rows)");
             w.Line("int n = steps * batch;");
             for (int i = head; i >= 0; i--)
             {
@@ -265,7 +277,7 @@ namespace Rnn.Generators.Emitting
                     w.Line(Layers + ".Workspace.Ensure(ref _dh" + (i - 1) + ", " + Times("n", r.Input) + ");");
                     dInput = "_dh" + (i - 1) + ".AsSpan(0, " + Times("n", r.Input) + ")";
                 }
-                else if (plan.NeedsInputGradient)
+                else if (!plan.Tokens)
                 {
                     w.Line(Layers + ".Workspace.Ensure(ref _dx, " + Times("n", r.Input) + ");");
                     dInput = "_dx.AsSpan(0, " + Times("n", r.Input) + ")";
@@ -285,7 +297,26 @@ namespace Rnn.Generators.Emitting
                         dFinal = "_dFeatures.AsSpan(0, " + Times("batch", r.Output) + ")";
                     }
                 }
-                w.Line(block + ".Backward(_parameters, _gradients, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), " + dOutput + ", " + dFinal + ", " + dInput + ");");
+                if (i > 0 || !plan.Tokens)
+                {
+                    w.Line(block + ".Backward(_parameters, _gradients, " + input + ".AsSpan(0, " + Times("n", r.Input) + "), " + dOutput + ", " + dFinal + ", " + dInput + ");");
+                    continue;
+                }
+                string fromTokens = block + ".Backward(_parameters, _gradients, TokenBatch(tokens), " + dOutput + ", " + dFinal + ");";
+                if (!plan.EmbeddingDropout)
+                {
+                    w.Line(fromTokens);
+                    continue;
+                }
+                // While Training the module read the embedded vectors after dropout: back through them, the mask, then E's rows.
+                string dx = "_dx.AsSpan(0, " + Times("n", r.Input) + ")";
+                w.Open("if (_embeddingMasked)");
+                w.Line(Layers + ".Workspace.Ensure(ref _dx, " + Times("n", r.Input) + ");");
+                w.Line(block + ".Backward(_parameters, _gradients, _x.AsSpan(0, " + Times("n", r.Input) + "), " + dOutput + ", " + dFinal + ", " + dx + ");");
+                w.Line(Layers + ".Dropout.Backward<" + s + ">(" + dx + ", _embeddingMask);");
+                w.Line(Layers + ".TokenInput.EmbedBackward<" + s + ">(_gradients, " + plan.EmbeddingId + "Offset, " + r.Input + ", tokens, batch, steps, _dx);");
+                w.Close();
+                w.Line("else " + fromTokens);
             }
             w.Close();
             w.Line();

@@ -76,8 +76,19 @@ namespace Rnn.Generators.Emitting
 
         public int Outputs => Spec.Head.Units;
 
-        /// <summary>Whether backward must produce the gradient of the first recurrent input.</summary>
-        public bool NeedsInputGradient => Spec.Input.Kind != InputKind.OneHot;
+        /// <summary>
+        /// Whether the first recurrent module ever reads vectors from _x: always for features; for tokens only when dropout
+        /// changes the embedded vectors (while Training); otherwise it reads the tokens themselves (<see cref="TokenBatch"/>). Backward then writes d loss / d _x into _dx.
+        /// </summary>
+        public bool ReadsVectors => !Tokens || EmbeddingDropout;
+
+        /// <summary>
+        /// The expression describing the tokens to the first recurrent module: <c>TokenBatch.Embedded(tokens, Vocabulary, dim,
+        /// EmbeddingOffset)</c> or <c>TokenBatch.OneHot(tokens, Vocabulary)</c>.
+        /// </summary>
+        public string TokenBatch => Spec.Input.Kind == InputKind.Embedding
+            ? "global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, " + Int(Spec.Input.Dim) + ", " + EmbeddingId + "Offset)"
+            : "global::Rnn.Layers.TokenBatch.OneHot(tokens, Vocabulary)";
 
         /// <summary>The widest row of any workspace: input, gates (g·H), layer outputs, dense outputs.</summary>
         public int WidestRow

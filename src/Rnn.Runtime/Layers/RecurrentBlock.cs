@@ -24,6 +24,10 @@ namespace Rnn.Layers
         private T[] _mergeScratch = Array.Empty<T>();
         private readonly T[] _stepBuffer;
         private int _steps, _batch;
+        // Token input: the ids time-major (row t·B + b); without tables, the token vectors [N, input] and their gradients.
+        private int[] _ids = Array.Empty<int>();
+        private T[] _tokenX = Array.Empty<T>(), _tokenDx = Array.Empty<T>();
+        private bool _tokenForward;
 
         /// <summary>Creates the module; its parameters start at <paramref name="parameterOffset"/> in the model's block.</summary>
         /// <param name="dropout">PyTorch's dropout: on the outputs of every layer but the last, while training.</param>
@@ -79,6 +83,49 @@ namespace Rnn.Layers
         public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths, Span<T> output,
             bool carry = false, RandomSource? random = null)
         {
+            _tokenForward = false;
+            UsedTokenTable = false;
+            Run(parameters, x, default, steps, batch, lengths, output, carry, random);
+        }
+
+        /// <summary>
+        /// <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, ReadOnlySpan{int}, Span{T}, bool, RandomSource?)"/> on
+        /// token ids, whose vectors (embedding rows or one-hot, <see cref="TokenBatch.Dim"/> = the module's input size) are what
+        /// the first layer reads. With fewer token ids than rows (vocabulary &lt; steps·batch) every direction of the first
+        /// layer projects each id once, P = E·W_ihᵀ + b, and gathers the rows of P (<see cref="UsedTokenTable"/>): the same
+        /// outputs, bit for bit, as Forward on the token vectors. Otherwise it runs on the token vectors.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">A token id lies outside 0 … vocabulary − 1.</exception>
+        public void Forward(ReadOnlySpan<T> parameters, TokenBatch tokens, int steps, int batch, ReadOnlySpan<int> lengths, Span<T> output,
+            bool carry = false, RandomSource? random = null)
+        {
+            if (tokens.Dim != _input)
+                throw new ArgumentException($"The tokens' vectors have {tokens.Dim} features; this module reads {_input}.", nameof(tokens));
+            int n = steps * batch;
+            Guard.Size(tokens.Ids.Length, n, "tokens", "[batch, steps]");
+            Workspace.Ensure(ref _ids, n);
+            TokenInput.TimeMajor(tokens.Ids, tokens.Vocabulary, batch, steps, _ids);
+            _tokenForward = true;
+            UsedTokenTable = TokenTable<T>.Pays(tokens.Vocabulary, n);
+            if (UsedTokenTable)
+            {
+                Run(parameters, default, tokens, steps, batch, lengths, output, carry, random);
+                return;
+            }
+            Workspace.Ensure(ref _tokenX, n * _input);
+            TokenInput.Vectors(parameters, tokens, batch, steps, _tokenX);
+            Run(parameters, _tokenX.AsSpan(0, n * _input), tokens, steps, batch, lengths, output, carry, random);
+        }
+
+        /// <summary>
+        /// Whether the last Forward read token ids through per-token tables (P = E·W_ihᵀ + b per direction of the first
+        /// layer, rows gathered) instead of projecting every row's vector.
+        /// </summary>
+        public bool UsedTokenTable { get; private set; }
+
+        private void Run(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, TokenBatch tokens, int steps, int batch, ReadOnlySpan<int> lengths,
+            Span<T> output, bool carry, RandomSource? random)
+        {
             _betweenMasked = random is not null && _dropout > 0f;
             _steps = steps;
             _batch = batch;
@@ -86,7 +133,11 @@ namespace Rnn.Layers
             ReadOnlySpan<T> layerInput = x;
             for (int l = 0; l < _layers; l++)
             {
-                for (int d = 0; d < _directions; d++) Cell(l, d).Forward(parameters, layerInput, steps, batch, lengths, carry && d == 0, random);
+                for (int d = 0; d < _directions; d++)
+                {
+                    if (l == 0 && UsedTokenTable) Cell(l, d).Forward(parameters, tokens, _ids, steps, batch, lengths, carry && d == 0, random);
+                    else Cell(l, d).Forward(parameters, layerInput, steps, batch, lengths, carry && d == 0, random);
+                }
                 if (l < _layers - 1)
                 {
                     Workspace.Ensure(ref _between[l], n * Width);
@@ -144,11 +195,40 @@ namespace Rnn.Layers
         }
 
         /// <summary>
-        /// Backpropagation through time after <see cref="Forward"/> on the same x. dOutput: gradient of the merged
+        /// Backpropagation through time after Forward on the same x. dOutput: gradient of the merged
         /// outputs (empty for none); dFinal: gradient of the merged final states (empty for none). Adds into the
         /// gradients; writes dx [steps·batch, input] when it is not empty.
         /// </summary>
         public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
+            ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinal, Span<T> dx) =>
+            Run(parameters, gradients, x, default, table: false, dOutput, dFinal, dx);
+
+        /// <summary>
+        /// Backpropagation through time after Forward on the same <paramref name="tokens"/>: adds into the gradients, the
+        /// embedding's among them. After a Forward through tables the gradients of W_ih and of the embedding come from the
+        /// gate gradients summed per token id (dW_ih += Sᵀ·E, dE += S·W_ih); otherwise from the token vectors and their
+        /// gradients. Both agree to rounding.
+        /// </summary>
+        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, TokenBatch tokens, ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinal)
+        {
+            if (!_tokenForward) throw new InvalidOperationException("Backward on tokens follows a Forward on tokens.");
+            int n = _steps * _batch;
+            if (UsedTokenTable)
+            {
+                Run(parameters, gradients, default, tokens, table: true, dOutput, dFinal, default);
+                return;
+            }
+            Span<T> dx = default;
+            if (!tokens.IsOneHot)
+            {
+                Workspace.Ensure(ref _tokenDx, n * _input);
+                dx = _tokenDx.AsSpan(0, n * _input);
+            }
+            Run(parameters, gradients, _tokenX.AsSpan(0, n * _input), tokens, table: false, dOutput, dFinal, dx);
+            if (!tokens.IsOneHot) TokenInput.EmbedBackward<T>(gradients, tokens.EmbeddingOffset, tokens.Dim, tokens.Ids, _batch, _steps, dx);
+        }
+
+        private void Run(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x, TokenBatch tokens, bool table,
             ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinal, Span<T> dx)
         {
             int n = _steps * _batch, h = _hidden, top = _layers - 1;
@@ -167,18 +247,22 @@ namespace Rnn.Layers
                 if (!dInput.IsEmpty) dInput.Slice(0, n * (l == 0 ? _input : Width)).Clear();
                 for (int d = 0; d < _directions; d++)
                 {
+                    ReadOnlySpan<T> dOut;
+                    int stride, offset;
                     if (l == top)
                     {
-                        Cell(l, d).Backward(parameters, gradients, layerInput,
-                            dOutput.IsEmpty ? default : _dTop[d].AsSpan(0, n * h), h, 0,
-                            dFinal.IsEmpty ? default : _dFinal[d].AsSpan(0, _batch * h), dInput);
+                        dOut = dOutput.IsEmpty ? default : _dTop[d].AsSpan(0, n * h);
+                        (stride, offset) = (h, 0);
                     }
                     else
                     {
                         if (d == 0 && _betweenMasked) Dropout.Backward<T>(_dBetween[l].AsSpan(0, n * Width), _betweenMask[l]);
-                        Cell(l, d).Backward(parameters, gradients, layerInput,
-                            _dBetween[l].AsSpan(0, n * Width), Width, d * h, default, dInput);
+                        dOut = _dBetween[l].AsSpan(0, n * Width);
+                        (stride, offset) = (Width, d * h);
                     }
+                    ReadOnlySpan<T> dLast = l == top && !dFinal.IsEmpty ? _dFinal[d].AsSpan(0, _batch * h) : default;
+                    if (l == 0 && table) Cell(l, d).Backward(parameters, gradients, tokens, _ids, dOut, stride, offset, dLast);
+                    else Cell(l, d).Backward(parameters, gradients, layerInput, dOut, stride, offset, dLast, dInput);
                 }
             }
         }

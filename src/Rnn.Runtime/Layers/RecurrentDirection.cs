@@ -32,6 +32,7 @@ namespace Rnn.Layers
         private T[] _c = Array.Empty<T>();       // LSTM: [(T+1)·B, H]
         private T[] _hh = Array.Empty<T>();      // GRU: [B, gH] W_hh h + b_hh
         private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
+        private TokenTable<T>? _tokenTable;      // first layer on token input: the input projection per token id
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
         // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh): every step's product
         // then runs the GEMM micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
@@ -125,6 +126,37 @@ namespace Rnn.Layers
         public void Forward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, int steps, int batch, ReadOnlySpan<int> lengths,
             bool carry = false, RandomSource? random = null)
         {
+            Begin(steps, batch, lengths);
+            int n = steps * batch, g = _width;
+            // Input projection for all steps at once: G = X·W_ihᵀ + b_ih (+ b_hh, except GRU's which stays apart for r⊙(W_hn h + b_hn)).
+            var gates = _gates.AsSpan(0, n * g);
+            Gemm.MatMulTransB(x, parameters.Slice(_wih, g * _input), gates, n, g, _input, accumulate: false);
+            Rows.AddBias(gates, parameters.Slice(_bih, g), n, g);
+            if (_cell != CellType.Gru) Rows.AddBias(gates, parameters.Slice(_bhh, g), n, g);
+            Recur(parameters, carry, random);
+        }
+
+        /// <summary>
+        /// <see cref="Forward(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, ReadOnlySpan{int}, bool, RandomSource?)"/> on token
+        /// input, <paramref name="ids"/> [steps·batch] time-major and checked: the input projection of every id once
+        /// (<see cref="TokenTable{T}"/>), then its rows gathered; the gates are bit-identical to the projection of the token vectors.
+        /// </summary>
+        public void Forward(ReadOnlySpan<T> parameters, TokenBatch tokens, ReadOnlySpan<int> ids, int steps, int batch, ReadOnlySpan<int> lengths,
+            bool carry = false, RandomSource? random = null)
+        {
+            if (tokens.Dim != _input) throw new ArgumentException($"The tokens' vectors have {tokens.Dim} features; this layer reads {_input}.", nameof(tokens));
+            Begin(steps, batch, lengths);
+            int n = steps * batch, g = _width;
+            _tokenTable ??= new TokenTable<T>();
+            _tokenTable.Project(parameters, tokens, parameters.Slice(_wih, g * _input), parameters.Slice(_bih, g),
+                _cell != CellType.Gru ? parameters.Slice(_bhh, g) : default, g, n);
+            _tokenTable.Gather(ids.Slice(0, n), _gates.AsSpan(0, n * g), g);
+            Recur(parameters, carry, random);
+        }
+
+        /// <summary>Sizes the workspaces for a Forward and takes the lengths.</summary>
+        private void Begin(int steps, int batch, ReadOnlySpan<int> lengths)
+        {
             int n = steps * batch, h = _hidden, g = _width;
             _steps = steps;
             _batch = batch;
@@ -143,17 +175,14 @@ namespace Rnn.Layers
                 Workspace.Ensure(ref _hn, n * h);
                 Workspace.Ensure(ref _hh, batch * g);
             }
+        }
 
-            var wih = parameters.Slice(_wih, g * _input);
+        /// <summary>The recurrence of a Forward whose input projection is in the gates: initial state, masks, every step.</summary>
+        private void Recur(ReadOnlySpan<T> parameters, bool carry, RandomSource? random)
+        {
+            int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width;
             var whh = parameters.Slice(_whh, g * h);
-            var bih = parameters.Slice(_bih, g);
             var bhh = parameters.Slice(_bhh, g);
-
-            // Input projection for all steps at once: G = X·W_ihᵀ + b_ih (+ b_hh, except GRU's which stays apart for r⊙(W_hn h + b_hn)).
-            var gates = _gates.AsSpan(0, n * g);
-            Gemm.MatMulTransB(x, wih, gates, n, g, _input, accumulate: false);
-            Rows.AddBias(gates, bih, n, g);
-            if (_cell != CellType.Gru) Rows.AddBias(gates, bhh, n, g);
 
             int initial = _reverse ? steps : 0;
             var h0 = _h.AsSpan(initial * batch * h, batch * h);
@@ -183,7 +212,7 @@ namespace Rnn.Layers
             if (carry) KeepFinalState();
         }
 
-        /// <summary>The recurrence of <see cref="Forward"/> for sequences [b0, b1): every step's W_hh GEMM and cell update.</summary>
+        /// <summary>The recurrence of a Forward for sequences [b0, b1): every step's W_hh GEMM and cell update.</summary>
         private void ForwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh, int b0, int b1)
         {
             int steps = _steps, batch = _batch, h = _hidden, g = _width, rows = b1 - b0;
@@ -242,7 +271,7 @@ namespace Rnn.Layers
             }
         }
 
-        /// <summary>The reverse sweep of <see cref="Backward"/> for sequences [b0, b1): cell backward and dh_prev = dH_t·W_hh per step.</summary>
+        /// <summary>The reverse sweep of a Backward for sequences [b0, b1): cell backward and dh_prev = dH_t·W_hh per step.</summary>
         private void BackwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, int b0, int b1)
         {
             int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width, rows = b1 - b0;
@@ -419,6 +448,31 @@ namespace Rnn.Layers
         public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
             ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal, Span<T> dx)
         {
+            BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
+            int n = _steps * _batch, g = _width;
+            var dGates = _dGates.AsSpan(0, n * g);
+            Gemm.MatMulTransA(dGates, x, gradients.Slice(_wih, g * _input), g, _input, n, accumulate: true);
+            if (!dx.IsEmpty)
+                Gemm.MatMul(dGates, parameters.Slice(_wih, g * _input), dx, n, _input, g, accumulate: true);
+        }
+
+        /// <summary>
+        /// Backward after the token <see cref="Forward(ReadOnlySpan{T}, TokenBatch, ReadOnlySpan{int}, int, int, ReadOnlySpan{int}, bool, RandomSource?)"/>
+        /// on the same tokens: the gradients of W_ih and of the embedding come from the gate gradients summed per token id.
+        /// </summary>
+        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, TokenBatch tokens, ReadOnlySpan<int> ids,
+            ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal)
+        {
+            if (_tokenTable is null) throw new InvalidOperationException("Backward on tokens follows a Forward on tokens.");
+            BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
+            int n = _steps * _batch, g = _width;
+            _tokenTable.Backward(parameters, gradients, tokens, ids.Slice(0, n), _dGates.AsSpan(0, n * g), g, _wih);
+        }
+
+        /// <summary>The reverse sweep and the gradients of W_hh and both biases; leaves the gate gradients in _dGates.</summary>
+        private void BackwardThroughTime(ReadOnlySpan<T> parameters, Span<T> gradients,
+            ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal)
+        {
             int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width;
             bool gru = _cell == CellType.Gru;
             Workspace.Ensure(ref _dGates, n * g);
@@ -439,16 +493,12 @@ namespace Rnn.Layers
             if (_usePacked) Gemm.PackB(whh, h, g, _whhPacked);
             BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
-            // Weight gradients over all steps at once.
-            var gWih = gradients.Slice(_wih, g * _input);
+            // Weight gradients over all steps at once (W_ih's: by the caller, from X or per token id).
             var gWhh = gradients.Slice(_whh, g * h);
-            Gemm.MatMulTransA(dGates, x, gWih, g, _input, n, accumulate: true);
             var hPrevRows = _masked ? _hMasked.AsSpan(0, n * h) : _h.AsSpan((_reverse ? batch : 0) * h, n * h);
             Gemm.MatMulTransA(dHidden, hPrevRows, gWhh, g, h, n, accumulate: true);
             Rows.SumColumns<T>(dGates, gradients.Slice(_bih, g), n, g);
             Rows.SumColumns<T>(dHidden, gradients.Slice(_bhh, g), n, g);
-            if (!dx.IsEmpty)
-                Gemm.MatMul(dGates, parameters.Slice(_wih, g * _input), dx, n, _input, g, accumulate: true);
         }
 
         /// <summary>

@@ -49,6 +49,23 @@ namespace Rnn.Layers
             }
         }
 
+        /// <summary>ids[t·B + b] = tokens[b·T + t]: the ids in the recurrent layers' time-major row order, each checked.</summary>
+        public static void TimeMajor(ReadOnlySpan<int> tokens, int vocab, int batch, int steps, Span<int> ids)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < steps; t++) ids[t * batch + b] = Check(tokens[b * steps + t], vocab, b, t);
+            }
+        }
+
+        /// <summary>x[t·B + b] = the vector of tokens[b·T + t]: its embedding row, or its one-hot vector.</summary>
+        public static void Vectors<T>(ReadOnlySpan<T> parameters, TokenBatch tokens, int batch, int steps, Span<T> x)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (tokens.IsOneHot) OneHot(tokens.Vocabulary, tokens.Ids, batch, steps, x);
+            else Embed(parameters, tokens.EmbeddingOffset, tokens.Vocabulary, tokens.Dim, tokens.Ids, batch, steps, x);
+        }
+
         private static int Check(int id, int vocab, int b, int t)
         {
             if ((uint)id >= (uint)vocab)

@@ -165,7 +165,7 @@ namespace Rnn
         {
             int steps = Begin(tokens, batch, lengths);
             Guard.Size(outputs.Length, batch * steps * _vocabulary, nameof(outputs), "[batch, steps, Vocabulary]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             Head.Outputs<float>(Activation.Softmax, _y, outputs, batch, steps, _vocabulary, lengths);
         }
 
@@ -180,13 +180,15 @@ namespace Rnn
             int n = steps * batch, h = _hidden;
             DenseLayer.Backward<float>(_parameters, _gradients, _denseOffset, h, _vocabulary, Activation.Linear, _features, _y, _dy, n, EnsureSpan(ref _dFeatures, n * h));
             Layout.ToTimeMajor<float>(_dFeatures, batch, steps, h, EnsureSpan(ref _dh, n * h));
-            var dx = _embedding > 0 ? EnsureSpan(ref _dx, n * _inputSize) : default;
-            _block.Backward(_parameters, _gradients, _x.AsSpan(0, n * _inputSize), _dh.AsSpan(0, n * h), default, dx);
-            if (_embedding > 0)
+            if (_embeddingMasked)
             {
-                if (_embeddingMasked) Dropout.Backward<float>(dx, _embeddingMask);
+                // The block read the embedded vectors after dropout: back through them, the mask, then E's rows.
+                var dx = EnsureSpan(ref _dx, n * _inputSize);
+                _block.Backward(_parameters, _gradients, _x.AsSpan(0, n * _inputSize), _dh.AsSpan(0, n * h), default, dx);
+                Dropout.Backward<float>(dx, _embeddingMask);
                 TokenInput.EmbedBackward<float>(_gradients, _embeddingOffset, _embedding, tokens, batch, steps, dx);
             }
+            else _block.Backward(_parameters, _gradients, Tokens(tokens), _dh.AsSpan(0, n * h), default);
             return loss;
         }
 
@@ -194,7 +196,7 @@ namespace Rnn
         {
             steps = Begin(tokens, batch, lengths);
             Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-            int rows = RunForward(steps, batch, lengths);
+            int rows = RunForward(tokens, steps, batch, lengths);
             Workspace.Ensure(ref _dy, rows * _vocabulary);
             Workspace.Ensure(ref _headScratch, rows * _vocabulary);
             return Head.Loss<float>(Activation.Softmax, _y, targets, batch, steps, _vocabulary, lengths, _dy, _headScratch);
@@ -206,28 +208,34 @@ namespace Rnn
             Guard.Lengths(lengths, batch, steps);
             Guard.Capacity(steps, batch, widestRow: Math.Max(CellWidth, Math.Max(_inputSize, _vocabulary)));
             int n = steps * batch;
-            Workspace.Ensure(ref _x, n * _inputSize);
-            if (_embedding == 0)
-            {
-                TokenInput.OneHot<float>(_vocabulary, tokens, batch, steps, _x);
-                return steps;
-            }
-            TokenInput.Embed<float>(_parameters, _embeddingOffset, _vocabulary, _embedding, tokens, batch, steps, _x);
             _embeddingMasked = Training && _embeddingDropout > 0f;
             if (_embeddingMasked)
             {
+                // x_t = E[token_t] with dropout: the block reads these vectors, not the tokens.
+                Workspace.Ensure(ref _x, n * _inputSize);
+                TokenInput.Embed<float>(_parameters, _embeddingOffset, _vocabulary, _embedding, tokens, batch, steps, _x);
                 Workspace.Ensure(ref _embeddingMask, n * _embedding);
                 Dropout.Apply<float>(_x.AsSpan(0, n * _embedding), _embeddingMask, _embeddingDropout, DropoutRandom);
             }
             return steps;
         }
 
+        /// <summary>
+        /// The tokens as the block reads them: rows of the embedding E, or one-hot vectors. While there are fewer token ids
+        /// than steps · batch rows, its first layer makes the table P = E·W_ihᵀ + b (one-hot: W_ihᵀ + b), the input projection
+        /// of every id, and gathers a row of it per step instead of multiplying every step's vector by W_ih.
+        /// </summary>
+        private TokenBatch Tokens(ReadOnlySpan<int> tokens) =>
+            _embedding > 0 ? TokenBatch.Embedded(tokens, _vocabulary, _embedding, _embeddingOffset) : TokenBatch.OneHot(tokens, _vocabulary);
+
         private int CellWidth => Cell.Gates() * _hidden;
 
-        private int RunForward(int steps, int batch, ReadOnlySpan<int> lengths)
+        private int RunForward(ReadOnlySpan<int> tokens, int steps, int batch, ReadOnlySpan<int> lengths)
         {
             int n = steps * batch, h = _hidden;
-            _block.Forward(_parameters, _x.AsSpan(0, n * _inputSize), steps, batch, lengths, EnsureSpan(ref _h, n * h), carry: Stateful, random: DropoutSource);
+            var output = EnsureSpan(ref _h, n * h);
+            if (_embeddingMasked) _block.Forward(_parameters, _x.AsSpan(0, n * _inputSize), steps, batch, lengths, output, carry: Stateful, random: DropoutSource);
+            else _block.Forward(_parameters, Tokens(tokens), steps, batch, lengths, output, carry: Stateful, random: DropoutSource);
             Layout.ToBatchFirst<float>(_h, batch, steps, h, EnsureSpan(ref _features, n * h));
             DenseLayer.Forward<float>(_parameters, _denseOffset, h, _vocabulary, Activation.Linear, _features, n, EnsureSpan(ref _y, n * _vocabulary));
             return n;

@@ -20,7 +20,6 @@ namespace Rnn.Seq2Seq
         private readonly Attention<T> _attention;
         private readonly int _de, _hd, _layers, _vocabulary, _et, _in0;
 
-        private T[] _xs = Array.Empty<T>(), _dxs = Array.Empty<T>();
         private readonly T[][] _enc, _dEnc;
         private T[] _final = Array.Empty<T>(), _dFinal = Array.Empty<T>();
         private T[] _bridge = Array.Empty<T>(), _h0 = Array.Empty<T>(), _dBridge = Array.Empty<T>();
@@ -175,14 +174,14 @@ namespace Rnn.Seq2Seq
             _sources = sources;
             int n = sources * batch, es = _shape.SourceEmbedding;
             Guard.Capacity(sources, batch, Math.Max(es, _de * 2));
-            Workspace.Ensure(ref _xs, n * es);
-            TokenInput.Embed<T>(_parameters, 0, _shape.SourceVocabulary, es, source, batch, sources, _xs);
-            ReadOnlySpan<T> input = _xs.AsSpan(0, n * es);
+            ReadOnlySpan<T> input = default;
             for (int i = 0; i < _encoder.Length; i++)
             {
                 int width = _shape.Encoder[i].Output;
                 Workspace.Ensure(ref _enc[i], n * width);
-                _encoder[i].Forward(_parameters, input, sources, batch, lengths, _enc[i]);
+                // The first module reads the source tokens (rows of the source embedding, through per-token tables when that pays).
+                if (i == 0) _encoder[i].Forward(_parameters, SourceTokens(source), sources, batch, lengths, _enc[i]);
+                else _encoder[i].Forward(_parameters, input, sources, batch, lengths, _enc[i]);
                 input = _enc[i].AsSpan(0, n * width);
             }
             Workspace.Ensure(ref _final, batch * _de);
@@ -350,25 +349,25 @@ namespace Rnn.Seq2Seq
             Gemm.MatMul(dBridge, p.Slice(_shape.BridgeOffset, width * _de), _dFinal.AsSpan(0, batch * _de), batch, _de, width, accumulate: false);
 
             // Encoder: d H from the attention, d f from the bridge.
-            int n = sources * batch, es = _shape.SourceEmbedding;
-            Workspace.Ensure(ref _dxs, n * es);
+            int n = sources * batch;
             for (int i = _encoder.Length - 1; i >= 0; i--)
             {
-                int inWidth = i == 0 ? es : _shape.Encoder[i - 1].Output;
-                ReadOnlySpan<T> input = i == 0 ? _xs.AsSpan(0, n * es) : _enc[i - 1].AsSpan(0, n * inWidth);
-                Span<T> dInput;
-                if (i == 0) dInput = _dxs.AsSpan(0, n * es);
-                else
-                {
-                    Workspace.Ensure(ref _dEnc[i - 1], n * inWidth);
-                    dInput = _dEnc[i - 1].AsSpan(0, n * inWidth);
-                }
                 ReadOnlySpan<T> dOutput = i == _encoder.Length - 1 ? dH : _dEnc[i].AsSpan(0, n * _shape.Encoder[i].Output);
                 ReadOnlySpan<T> dFinal = i == _encoder.Length - 1 ? _dFinal.AsSpan(0, batch * _de) : default;
-                _encoder[i].Backward(p, g, input, dOutput, dFinal, dInput);
+                if (i == 0)
+                {
+                    _encoder[i].Backward(p, g, SourceTokens(source), dOutput, dFinal);  // adds the source embedding's gradient too
+                    break;
+                }
+                int inWidth = _shape.Encoder[i - 1].Output;
+                Workspace.Ensure(ref _dEnc[i - 1], n * inWidth);
+                _encoder[i].Backward(p, g, _enc[i - 1].AsSpan(0, n * inWidth), dOutput, dFinal, _dEnc[i - 1].AsSpan(0, n * inWidth));
             }
-            TokenInput.EmbedBackward<T>(g, 0, es, source, batch, sources, _dxs);
         }
+
+        /// <summary>The source tokens as the first encoder module reads them: rows of the source embedding (at offset 0).</summary>
+        private TokenBatch SourceTokens(ReadOnlySpan<int> source) =>
+            TokenBatch.Embedded(source, _shape.SourceVocabulary, _shape.SourceEmbedding, 0);
 
         private static int ArgMax(ReadOnlySpan<T> values)
         {

@@ -84,7 +84,6 @@ namespace App
         // dense: Dense(16 → 30), y = softmax(W x + b)        loss: cross-entropy over class ids
 
         // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-        private float[] _x = global::System.Array.Empty<float>();  // [steps·batch, 30] time-major input of recurrent
         private float[] _h0 = global::System.Array.Empty<float>();  // [steps·batch, 16] outputs of recurrent
         private float[] _features = global::System.Array.Empty<float>();  // [batch·steps, 16] what the dense layers read
         private float[] _y0 = global::System.Array.Empty<float>();  // [rows, 30] outputs of dense (logits)
@@ -170,7 +169,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y0, outputs, batch, steps, OutputSize, lengths);
         }
 
@@ -179,7 +178,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _y0, outputs, batch, steps, OutputSize, lengths);
         }
 
@@ -188,10 +187,16 @@ namespace App
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
             global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 64);
-            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 30);
-            global::Rnn.Layers.TokenInput.OneHot<float>(Vocabulary, tokens, batch, steps, _x);
             return steps;
         }
+
+        /// <summary>
+        /// The tokens as recurrent reads them: one-hot vectors. While there are fewer token ids than
+        /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 64] = W_ihᵀ + b_ih + b_hh,
+        /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+        /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+        /// </summary>
+        private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.OneHot(tokens, Vocabulary);
 
         /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
         public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -203,7 +208,7 @@ namespace App
         {
             steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-            rows = RunForward(steps, batch, lengths);
+            rows = RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
             global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
             return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
@@ -216,17 +221,17 @@ namespace App
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
             float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-            RunBackward(steps, batch, rows);
+            RunBackward(tokens, steps, batch, rows);
             return loss;
         }
 
-        /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-        private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+        /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+        private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
         {
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+            _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -235,14 +240,14 @@ namespace App
         }
 
         /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients.</summary>
-        private void RunBackward(int steps, int batch, int rows)
+        private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
         {
             int n = steps * batch;
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 16);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 16, _dh0);
-            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
+            _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
         }
 
         private readonly float[] _s0 = new float[16];
@@ -365,7 +370,6 @@ namespace App
             // dense: Dense(16 → 30), y = softmax(W x + b)        loss: cross-entropy over class ids
 
             // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-            private double[] _x = global::System.Array.Empty<double>();  // [steps·batch, 30] time-major input of recurrent
             private double[] _h0 = global::System.Array.Empty<double>();  // [steps·batch, 16] outputs of recurrent
             private double[] _features = global::System.Array.Empty<double>();  // [batch·steps, 16] what the dense layers read
             private double[] _y0 = global::System.Array.Empty<double>();  // [rows, 30] outputs of dense (logits)
@@ -451,7 +455,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y0, outputs, batch, steps, OutputSize, lengths);
             }
 
@@ -460,7 +464,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _y0, outputs, batch, steps, OutputSize, lengths);
             }
 
@@ -469,10 +473,16 @@ namespace App
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
                 global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 64);
-                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 30);
-                global::Rnn.Layers.TokenInput.OneHot<double>(Vocabulary, tokens, batch, steps, _x);
                 return steps;
             }
+
+            /// <summary>
+            /// The tokens as recurrent reads them: one-hot vectors. While there are fewer token ids than
+            /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 64] = W_ihᵀ + b_ih + b_hh,
+            /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+            /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+            /// </summary>
+            private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.OneHot(tokens, Vocabulary);
 
             /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
             public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -484,7 +494,7 @@ namespace App
             {
                 steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-                rows = RunForward(steps, batch, lengths);
+                rows = RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
                 global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
                 return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
@@ -497,17 +507,17 @@ namespace App
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
                 double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-                RunBackward(steps, batch, rows);
+                RunBackward(tokens, steps, batch, rows);
                 return loss;
             }
 
-            /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-            private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+            /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+            private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
             {
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 30), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+                _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 30);
@@ -516,14 +526,14 @@ namespace App
             }
 
             /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients.</summary>
-            private void RunBackward(int steps, int batch, int rows)
+            private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
             {
                 int n = steps * batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 16);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 16, _dh0);
-                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 30), _dh0.AsSpan(0, n * 16), default, default);
+                _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
             }
 
             private readonly double[] _s0 = new double[16];

@@ -79,7 +79,7 @@ namespace App
         // dense: Dense(16 → 40), y = softmax(W x + b)        loss: cross-entropy over class ids
 
         // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-        private float[] _x = global::System.Array.Empty<float>();  // [steps·batch, 8] time-major input of recurrent
+        private float[] _x = global::System.Array.Empty<float>();  // [steps·batch, 8] time-major embedded vectors after dropout, what recurrent reads while Training
         private float[] _h0 = global::System.Array.Empty<float>();  // [steps·batch, 16] outputs of recurrent
         private float[] _features = global::System.Array.Empty<float>();  // [batch·steps, 16] what the dense layers read
         private float[] _y0 = global::System.Array.Empty<float>();  // [rows, 40] outputs of dense (logits)
@@ -169,7 +169,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y0, outputs, batch, steps, OutputSize, lengths);
         }
 
@@ -178,7 +178,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _y0, outputs, batch, steps, OutputSize, lengths);
         }
 
@@ -187,16 +187,25 @@ namespace App
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
             global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 48);
-            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
-            global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
             _embeddingMasked = Training;
             if (_embeddingMasked)
             {
+                // x_t = E[token_t] with dropout: recurrent reads these vectors, not the tokens
+                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
+                global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
                 global::Rnn.Layers.Workspace.Ensure(ref _embeddingMask, steps * batch * 8);
                 global::Rnn.Layers.Dropout.Apply<float>(_x.AsSpan(0, steps * batch * 8), _embeddingMask, 0.1f, DropoutRandom);
             }
             return steps;
         }
+
+        /// <summary>
+        /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+        /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 48] = E·W_ihᵀ + b_ih,
+        /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+        /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+        /// </summary>
+        private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 8, EmbeddingOffset);
 
         /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
         public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -208,7 +217,7 @@ namespace App
         {
             steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-            rows = RunForward(steps, batch, lengths);
+            rows = RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
             global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
             return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
@@ -221,19 +230,18 @@ namespace App
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
             float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-            RunBackward(steps, batch, rows);
-            if (_embeddingMasked) global::Rnn.Layers.Dropout.Backward<float>(_dx.AsSpan(0, steps * batch * 8), _embeddingMask);
-            global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+            RunBackward(tokens, steps, batch, rows);
             return loss;
         }
 
-        /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-        private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+        /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+        private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
         {
             int n = steps * batch;
             int rows = n;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+            if (_embeddingMasked) _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+            else _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
             global::Rnn.Layers.Layout.ToBatchFirst<float>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 40);
@@ -241,16 +249,22 @@ namespace App
             return rows;
         }
 
-        /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-        private void RunBackward(int steps, int batch, int rows)
+        /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients, the embedding's among them.</summary>
+        private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
         {
             int n = steps * batch;
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 16);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 16, 40, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-            global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
             global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
             global::Rnn.Layers.Layout.ToTimeMajor<float>(_dFeatures, batch, steps, 16, _dh0);
-            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), _dh0.AsSpan(0, n * 16), default, _dx.AsSpan(0, n * 8));
+            if (_embeddingMasked)
+            {
+                global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
+                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), _dh0.AsSpan(0, n * 16), default, _dx.AsSpan(0, n * 8));
+                global::Rnn.Layers.Dropout.Backward<float>(_dx.AsSpan(0, n * 8), _embeddingMask);
+                global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+            }
+            else _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
         }
 
         private readonly float[] _s0 = new float[16];
@@ -370,7 +384,7 @@ namespace App
             // dense: Dense(16 → 40), y = softmax(W x + b)        loss: cross-entropy over class ids
 
             // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-            private double[] _x = global::System.Array.Empty<double>();  // [steps·batch, 8] time-major input of recurrent
+            private double[] _x = global::System.Array.Empty<double>();  // [steps·batch, 8] time-major embedded vectors after dropout, what recurrent reads while Training
             private double[] _h0 = global::System.Array.Empty<double>();  // [steps·batch, 16] outputs of recurrent
             private double[] _features = global::System.Array.Empty<double>();  // [batch·steps, 16] what the dense layers read
             private double[] _y0 = global::System.Array.Empty<double>();  // [rows, 40] outputs of dense (logits)
@@ -460,7 +474,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y0, outputs, batch, steps, OutputSize, lengths);
             }
 
@@ -469,7 +483,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * steps * OutputSize, nameof(outputs), "[batch, steps, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _y0, outputs, batch, steps, OutputSize, lengths);
             }
 
@@ -478,16 +492,25 @@ namespace App
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
                 global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 48);
-                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
-                global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
                 _embeddingMasked = Training;
                 if (_embeddingMasked)
                 {
+                    // x_t = E[token_t] with dropout: recurrent reads these vectors, not the tokens
+                    global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
+                    global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
                     global::Rnn.Layers.Workspace.Ensure(ref _embeddingMask, steps * batch * 8);
                     global::Rnn.Layers.Dropout.Apply<double>(_x.AsSpan(0, steps * batch * 8), _embeddingMask, 0.1f, DropoutRandom);
                 }
                 return steps;
             }
+
+            /// <summary>
+            /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+            /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 48] = E·W_ihᵀ + b_ih,
+            /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+            /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+            /// </summary>
+            private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 8, EmbeddingOffset);
 
             /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch, steps].</summary>
             public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -499,7 +522,7 @@ namespace App
             {
                 steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(targets.Length, batch * steps, nameof(targets), "[batch, steps]");
-                rows = RunForward(steps, batch, lengths);
+                rows = RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
                 global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
                 return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, steps, OutputSize, lengths, _dy0, _headScratch);
@@ -512,19 +535,18 @@ namespace App
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
                 double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-                RunBackward(steps, batch, rows);
-                if (_embeddingMasked) global::Rnn.Layers.Dropout.Backward<double>(_dx.AsSpan(0, steps * batch * 8), _embeddingMask);
-                global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+                RunBackward(tokens, steps, batch, rows);
                 return loss;
             }
 
-            /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-            private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+            /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+            private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
             {
                 int n = steps * batch;
                 int rows = n;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 16);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+                if (_embeddingMasked) _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+                else _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 16);
                 global::Rnn.Layers.Layout.ToBatchFirst<double>(_h0, batch, steps, 16, _features);  // to [batch, steps, 16]
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 40);
@@ -532,16 +554,22 @@ namespace App
                 return rows;
             }
 
-            /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-            private void RunBackward(int steps, int batch, int rows)
+            /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients, the embedding's among them.</summary>
+            private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
             {
                 int n = steps * batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 16);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 16, 40, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-                global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
                 global::Rnn.Layers.Workspace.Ensure(ref _dh0, n * 16);
                 global::Rnn.Layers.Layout.ToTimeMajor<double>(_dFeatures, batch, steps, 16, _dh0);
-                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), _dh0.AsSpan(0, n * 16), default, _dx.AsSpan(0, n * 8));
+                if (_embeddingMasked)
+                {
+                    global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
+                    _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), _dh0.AsSpan(0, n * 16), default, _dx.AsSpan(0, n * 8));
+                    global::Rnn.Layers.Dropout.Backward<double>(_dx.AsSpan(0, n * 8), _embeddingMask);
+                    global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+                }
+                else _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
             }
 
             private readonly double[] _s0 = new double[16];

@@ -90,14 +90,12 @@ namespace App
         // dense_3: Dense(4 → 3), y = softmax(W x + b)        loss: cross-entropy over class ids
 
         // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-        private float[] _x = global::System.Array.Empty<float>();  // [steps·batch, 8] time-major input of recurrent
         private float[] _h0 = global::System.Array.Empty<float>();  // [steps·batch, 8] outputs of recurrent
         private float[] _features = global::System.Array.Empty<float>();  // [batch, 8] what the dense layers read
         private float[] _y0 = global::System.Array.Empty<float>();  // [rows, 16] outputs of dense
         private float[] _y1 = global::System.Array.Empty<float>();  // [rows, 8] outputs of dense_1
         private float[] _y2 = global::System.Array.Empty<float>();  // [rows, 4] outputs of dense_2
         private float[] _y3 = global::System.Array.Empty<float>();  // [rows, 3] outputs of dense_3 (logits)
-        private float[] _dx = global::System.Array.Empty<float>();
         private float[] _dh0 = global::System.Array.Empty<float>();
         private float[] _dFeatures = global::System.Array.Empty<float>();
         private float[] _dy0 = global::System.Array.Empty<float>();
@@ -187,7 +185,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y3, outputs, batch, 1, OutputSize, default);
         }
 
@@ -196,7 +194,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _y3, outputs, batch, 1, OutputSize, default);
         }
 
@@ -205,10 +203,16 @@ namespace App
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
             global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 24);
-            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
-            global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
             return steps;
         }
+
+        /// <summary>
+        /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+        /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 24] = E·W_ihᵀ + b_ih,
+        /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+        /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+        /// </summary>
+        private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 8, EmbeddingOffset);
 
         /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
         public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -220,7 +224,7 @@ namespace App
         {
             steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-            rows = RunForward(steps, batch, lengths);
+            rows = RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Workspace.Ensure(ref _dy3, rows * OutputSize);
             global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
             return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y3, targets, batch, 1, OutputSize, default, _dy3, _headScratch);
@@ -233,18 +237,17 @@ namespace App
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
             float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-            RunBackward(steps, batch, rows);
-            global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+            RunBackward(tokens, steps, batch, rows);
             return loss;
         }
 
-        /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y3. Returns the number of rows.</summary>
-        private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+        /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y3. Returns the number of rows.</summary>
+        private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
         {
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+            _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 8);
             _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 16);
@@ -258,8 +261,8 @@ namespace App
             return rows;
         }
 
-        /// <summary>Backpropagation through time from d loss / d logits in _dy3: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-        private void RunBackward(int steps, int batch, int rows)
+        /// <summary>Backpropagation through time from d loss / d logits in _dy3: adds into the gradients, the embedding's among them.</summary>
+        private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
         {
             int n = steps * batch;
             global::Rnn.Layers.Workspace.Ensure(ref _dy2, rows * 4);
@@ -270,8 +273,7 @@ namespace App
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _y0, _y1, _dy1, rows, _dy0);
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 8);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, _y0, _dy0, rows, _dFeatures);
-            global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
-            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
+            _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 8));
         }
 
         private readonly float[] _s0 = new float[8];
@@ -369,14 +371,12 @@ namespace App
             // dense_3: Dense(4 → 3), y = softmax(W x + b)        loss: cross-entropy over class ids
 
             // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-            private double[] _x = global::System.Array.Empty<double>();  // [steps·batch, 8] time-major input of recurrent
             private double[] _h0 = global::System.Array.Empty<double>();  // [steps·batch, 8] outputs of recurrent
             private double[] _features = global::System.Array.Empty<double>();  // [batch, 8] what the dense layers read
             private double[] _y0 = global::System.Array.Empty<double>();  // [rows, 16] outputs of dense
             private double[] _y1 = global::System.Array.Empty<double>();  // [rows, 8] outputs of dense_1
             private double[] _y2 = global::System.Array.Empty<double>();  // [rows, 4] outputs of dense_2
             private double[] _y3 = global::System.Array.Empty<double>();  // [rows, 3] outputs of dense_3 (logits)
-            private double[] _dx = global::System.Array.Empty<double>();
             private double[] _dh0 = global::System.Array.Empty<double>();
             private double[] _dFeatures = global::System.Array.Empty<double>();
             private double[] _dy0 = global::System.Array.Empty<double>();
@@ -466,7 +466,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y3, outputs, batch, 1, OutputSize, default);
             }
 
@@ -475,7 +475,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _y3, outputs, batch, 1, OutputSize, default);
             }
 
@@ -484,10 +484,16 @@ namespace App
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
                 global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 24);
-                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 8);
-                global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 8, tokens, batch, steps, _x);
                 return steps;
             }
+
+            /// <summary>
+            /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+            /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 24] = E·W_ihᵀ + b_ih,
+            /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+            /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+            /// </summary>
+            private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 8, EmbeddingOffset);
 
             /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
             public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -499,7 +505,7 @@ namespace App
             {
                 steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-                rows = RunForward(steps, batch, lengths);
+                rows = RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Workspace.Ensure(ref _dy3, rows * OutputSize);
                 global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
                 return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y3, targets, batch, 1, OutputSize, default, _dy3, _headScratch);
@@ -512,18 +518,17 @@ namespace App
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
                 double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-                RunBackward(steps, batch, rows);
-                global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 8, tokens, batch, steps, _dx);
+                RunBackward(tokens, steps, batch, rows);
                 return loss;
             }
 
-            /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y3. Returns the number of rows.</summary>
-            private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+            /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y3. Returns the number of rows.</summary>
+            private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
             {
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 8);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 8), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+                _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 8);
                 _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 16);
@@ -537,8 +542,8 @@ namespace App
                 return rows;
             }
 
-            /// <summary>Backpropagation through time from d loss / d logits in _dy3: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-            private void RunBackward(int steps, int batch, int rows)
+            /// <summary>Backpropagation through time from d loss / d logits in _dy3: adds into the gradients, the embedding's among them.</summary>
+            private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
             {
                 int n = steps * batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _dy2, rows * 4);
@@ -549,8 +554,7 @@ namespace App
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _y0, _y1, _dy1, rows, _dy0);
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 8);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _features, _y0, _dy0, rows, _dFeatures);
-                global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 8);
-                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 8), default, _dFeatures.AsSpan(0, batch * 8), _dx.AsSpan(0, n * 8));
+                _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 8));
             }
 
             private readonly double[] _s0 = new double[8];

@@ -93,11 +93,9 @@ namespace App
         // dense: Dense(128 → 2), y = softmax(W x + b)        loss: cross-entropy over class ids
 
         // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-        private float[] _x = global::System.Array.Empty<float>();  // [steps·batch, 64] time-major input of recurrent
         private float[] _h0 = global::System.Array.Empty<float>();  // [steps·batch, 128] outputs of recurrent
         private float[] _features = global::System.Array.Empty<float>();  // [batch, 128] what the dense layers read
         private float[] _y0 = global::System.Array.Empty<float>();  // [rows, 2] outputs of dense (logits)
-        private float[] _dx = global::System.Array.Empty<float>();
         private float[] _dh0 = global::System.Array.Empty<float>();
         private float[] _dFeatures = global::System.Array.Empty<float>();
         private float[] _dy0 = global::System.Array.Empty<float>();
@@ -181,7 +179,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _y0, outputs, batch, 1, OutputSize, default);
         }
 
@@ -190,7 +188,7 @@ namespace App
         {
             int steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-            RunForward(steps, batch, lengths);
+            RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _y0, outputs, batch, 1, OutputSize, default);
         }
 
@@ -199,10 +197,16 @@ namespace App
             int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
             global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
             global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 192);
-            global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 64);
-            global::Rnn.Layers.TokenInput.Embed<float>(_parameters, EmbeddingOffset, Vocabulary, 64, tokens, batch, steps, _x);
             return steps;
         }
+
+        /// <summary>
+        /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+        /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 192] = E·W_ihᵀ + b_ih,
+        /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+        /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+        /// </summary>
+        private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 64, EmbeddingOffset);
 
         /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
         public float Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -214,7 +218,7 @@ namespace App
         {
             steps = Begin(tokens, batch, lengths);
             global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-            rows = RunForward(steps, batch, lengths);
+            rows = RunForward(tokens, steps, batch, lengths);
             global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
             global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
             return global::Rnn.Layers.Head.Loss<float>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
@@ -227,18 +231,17 @@ namespace App
         public float Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
         {
             float loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-            RunBackward(steps, batch, rows);
-            global::Rnn.Layers.TokenInput.EmbedBackward<float>(_gradients, EmbeddingOffset, 64, tokens, batch, steps, _dx);
+            RunBackward(tokens, steps, batch, rows);
             return loss;
         }
 
-        /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-        private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+        /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+        private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
         {
             int n = steps * batch;
             int rows = batch;
             global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-            _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+            _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
             global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
             _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
             global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -246,14 +249,13 @@ namespace App
             return rows;
         }
 
-        /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-        private void RunBackward(int steps, int batch, int rows)
+        /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients, the embedding's among them.</summary>
+        private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
         {
             int n = steps * batch;
             global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 128);
             global::Rnn.Layers.DenseLayer.Backward<float>(_parameters, _gradients, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-            global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 64);
-            _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
+            _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 128));
         }
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -330,11 +332,9 @@ namespace App
             // dense: Dense(128 → 2), y = softmax(W x + b)        loss: cross-entropy over class ids
 
             // ── Workspaces: grown once for a larger batch or longer sequence, then reused ──
-            private double[] _x = global::System.Array.Empty<double>();  // [steps·batch, 64] time-major input of recurrent
             private double[] _h0 = global::System.Array.Empty<double>();  // [steps·batch, 128] outputs of recurrent
             private double[] _features = global::System.Array.Empty<double>();  // [batch, 128] what the dense layers read
             private double[] _y0 = global::System.Array.Empty<double>();  // [rows, 2] outputs of dense (logits)
-            private double[] _dx = global::System.Array.Empty<double>();
             private double[] _dh0 = global::System.Array.Empty<double>();
             private double[] _dFeatures = global::System.Array.Empty<double>();
             private double[] _dy0 = global::System.Array.Empty<double>();
@@ -418,7 +418,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _y0, outputs, batch, 1, OutputSize, default);
             }
 
@@ -427,7 +427,7 @@ namespace App
             {
                 int steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(outputs.Length, batch * OutputSize, nameof(outputs), "[batch, OutputSize]");
-                RunForward(steps, batch, lengths);
+                RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _y0, outputs, batch, 1, OutputSize, default);
             }
 
@@ -436,10 +436,16 @@ namespace App
                 int steps = global::Rnn.Layers.Guard.Steps(tokens.Length, batch, 1, nameof(tokens));
                 global::Rnn.Layers.Guard.Lengths(lengths, batch, steps);
                 global::Rnn.Layers.Guard.Capacity(steps, batch, widestRow: 192);
-                global::Rnn.Layers.Workspace.Ensure(ref _x, steps * batch * 64);
-                global::Rnn.Layers.TokenInput.Embed<double>(_parameters, EmbeddingOffset, Vocabulary, 64, tokens, batch, steps, _x);
                 return steps;
             }
+
+            /// <summary>
+            /// The tokens as recurrent reads them: rows of embedding.weight E. While there are fewer token ids than
+            /// steps · batch rows, each direction of its first layer makes the table P [Vocabulary, 192] = E·W_ihᵀ + b_ih,
+            /// the input projection of every token id, once per Forward and gathers row P[token_t] for each step instead of
+            /// multiplying every step's vector by W_ih (the same values, bit for bit); backward sums the gate gradients per id.
+            /// </summary>
+            private static global::Rnn.Layers.TokenBatch TokenBatch(global::System.ReadOnlySpan<int> tokens) => global::Rnn.Layers.TokenBatch.Embedded(tokens, Vocabulary, 64, EmbeddingOffset);
 
             /// <summary>Forward and mean cross-entropy over valid positions, without gradients (e.g. a validation loss). Targets: class ids [batch].</summary>
             public double Evaluate(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
@@ -451,7 +457,7 @@ namespace App
             {
                 steps = Begin(tokens, batch, lengths);
                 global::Rnn.Layers.Guard.Size(targets.Length, batch, nameof(targets), "[batch]");
-                rows = RunForward(steps, batch, lengths);
+                rows = RunForward(tokens, steps, batch, lengths);
                 global::Rnn.Layers.Workspace.Ensure(ref _dy0, rows * OutputSize);
                 global::Rnn.Layers.Workspace.Ensure(ref _headScratch, rows * OutputSize);
                 return global::Rnn.Layers.Head.Loss<double>(global::Rnn.Activation.Softmax, _y0, targets, batch, 1, OutputSize, default, _dy0, _headScratch);
@@ -464,18 +470,17 @@ namespace App
             public double Backward(global::System.ReadOnlySpan<int> tokens, int batch, global::System.ReadOnlySpan<int> targets, global::System.ReadOnlySpan<int> lengths = default)
             {
                 double loss = ForwardLoss(tokens, batch, targets, lengths, out int steps, out int rows);
-                RunBackward(steps, batch, rows);
-                global::Rnn.Layers.TokenInput.EmbedBackward<double>(_gradients, EmbeddingOffset, 64, tokens, batch, steps, _dx);
+                RunBackward(tokens, steps, batch, rows);
                 return loss;
             }
 
-            /// <summary>Runs the recurrent and dense layers on _x; leaves the logits in _y0. Returns the number of rows.</summary>
-            private int RunForward(int steps, int batch, global::System.ReadOnlySpan<int> lengths)
+            /// <summary>Runs the recurrent and dense layers on the tokens; leaves the logits in _y0. Returns the number of rows.</summary>
+            private int RunForward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, global::System.ReadOnlySpan<int> lengths)
             {
                 int n = steps * batch;
                 int rows = batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _h0, n * 128);
-                _recurrentBlock.Forward(_parameters, _x.AsSpan(0, n * 64), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
+                _recurrentBlock.Forward(_parameters, TokenBatch(tokens), steps, batch, lengths, _h0, carry: Stateful, random: DropoutSource);
                 global::Rnn.Layers.Workspace.Ensure(ref _features, rows * 128);
                 _recurrentBlock.FinalState(_features);  // forward after its last valid step, reverse after step 0
                 global::Rnn.Layers.Workspace.Ensure(ref _y0, rows * 2);
@@ -483,14 +488,13 @@ namespace App
                 return rows;
             }
 
-            /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients and leaves d loss / d _x in _dx.</summary>
-            private void RunBackward(int steps, int batch, int rows)
+            /// <summary>Backpropagation through time from d loss / d logits in _dy0: adds into the gradients, the embedding's among them.</summary>
+            private void RunBackward(global::System.ReadOnlySpan<int> tokens, int steps, int batch, int rows)
             {
                 int n = steps * batch;
                 global::Rnn.Layers.Workspace.Ensure(ref _dFeatures, rows * 128);
                 global::Rnn.Layers.DenseLayer.Backward<double>(_parameters, _gradients, DenseOffset, 128, 2, global::Rnn.Activation.Linear, _features, _y0, _dy0, rows, _dFeatures);
-                global::Rnn.Layers.Workspace.Ensure(ref _dx, n * 64);
-                _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 64), default, _dFeatures.AsSpan(0, batch * 128), _dx.AsSpan(0, n * 64));
+                _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 128));
             }
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
