@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -95,6 +96,7 @@ namespace Rnn.Kernels
         /// LSTM step: gates = W [x; h] + b, i f o = σ, g = tanh, c ← f⊙c + i⊙g, h ← o⊙tanh(c). Reads x [n] and h [H], updates
         /// c [H] and h [H] in place and writes the new h to y [H] as well (y may be x); scratch holds at least H floats.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe void Lstm(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden,
             Span<float> c, Span<float> h, Span<float> y, Span<float> scratch)
         {
@@ -110,6 +112,7 @@ namespace Rnn.Kernels
         /// GRU step: r = σ(·), z = σ(·), n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)), h ← (1 − z)⊙n + z⊙h. Reads x [n] and
         /// h [H], updates h in place and writes it to y [H] as well (y may be x); scratch holds at least H floats.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe void Gru(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden,
             Span<float> h, Span<float> y, Span<float> scratch)
         {
@@ -160,6 +163,7 @@ namespace Rnn.Kernels
         private static float GruScale(int gate) => gate == 2 ? 1f : 0.5f;
 
         /// <summary>The new h (in scratch) to the state and the output, eight floats at a time (H is a whole number of blocks).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void CopyOut(float* hNew, float* h, float* y, int hidden)
         {
             for (int k = 0; k < hidden; k += 8)
