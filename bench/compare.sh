@@ -66,7 +66,8 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p'),
 grep -m1 '^RnnGen quick' "$out/rnngen.txt" || true
 grep -m1 '^PyTorch' "$out/pytorch.txt" || true
 echo
-"$python" - "$out/rnngen.tsv" "$out/pytorch.tsv" <<'EOF'
+peak=$(sed -n "s/^one core's FP32 FMA peak, measured: \([0-9.]*\).*/\1/p" "$out/rnngen.txt" | sort -g | tail -n 1)
+"$python" - "$out/rnngen.tsv" "$out/pytorch.tsv" "${peak:-0}" <<'EOF'
 import csv, math, sys
 
 def load(path):
@@ -90,6 +91,30 @@ for name, r in ours.items():
     best = float(p["best_s"]) / float(r["best_s"])
     print(f"| {name} | {fmt(r['median_s'], r['unit'])} | {fmt(p['median_s'], p['unit'])} | {ratio:.2f}× | {best:.2f}× "
           f"| {float(r['gflops']):.2f} | {float(p['gflops']):.2f} | {float(r['bytes_per_call']):.0f} |")
+
+# Issue 5's targets that this run can judge (RTNeural is timed apart: see bench/README.md), on medians.
+def ratio(name):
+    return float(theirs[name]["median_s"]) / float(ours[name]["median_s"]) if name in ours and name in theirs else None
+checks = [
+    ("streaming W1 at least 300x PyTorch", ratio("stream/W1 LSTM32"), 300, "{:.0f}x"),
+    ("training W2 at least 2x PyTorch (1 thread each)", ratio("train/W2"), 2, "{:.2f}x"),
+    ("training W3 at least 2x PyTorch (1 thread each)", ratio("train/W3"), 2, "{:.2f}x"),
+    ("training W2 at least 2x PyTorch (RnnGen's default 2 threads)", ratio("train/W2 2t"), 2, "{:.2f}x"),
+    ("training W3 at least 2x PyTorch (RnnGen's default 2 threads)", ratio("train/W3 2t"), 2, "{:.2f}x"),
+]
+peak = float(sys.argv[3])
+if peak > 0 and "scale/W2 h512 t1" in ours:
+    checks.append(("hidden 512: at least 50% of one core's FP32 FMA peak", float(ours["scale/W2 h512 t1"]["gflops"]) / peak * 100, 50, "{:.0f}%"))
+if "train/W2" in ours and "train/W2 2t" in ours:
+    checks.append(("two threads at least 1.7x one on W2", float(ours["train/W2"]["median_s"]) / float(ours["train/W2 2t"]["median_s"]), 1.7, "{:.2f}x"))
+allocated = [n for n, r in ours.items() if float(r["bytes_per_call"]) > 0]
+print()
+print("| target | this run | |")
+print("| --- | ---: | --- |")
+for what, value, goal, form in checks:
+    if value is not None:
+        print(f"| {what} | {form.format(value)} | {'met' if value >= goal else 'NOT met'} |")
+print(f"| 0 bytes allocated per call | {len(allocated)} rows allocate | {'met' if not allocated else 'NOT met: ' + ', '.join(allocated)} |")
 EOF
 echo
 echo "raw tables and TSVs: $out"

@@ -25,17 +25,26 @@ namespace Rnn.Kernels
                 {
                     var acc = Vector512<float>.Zero;
                     for (; i + 16 <= n; i += 16) acc = Avx512F.FusedMultiplyAdd(Avx512F.LoadVector512(pa + i), Avx512F.LoadVector512(pb + i), acc);
-                    sum = Vector512.Sum(acc);
+                    sum = Sum(Avx.Add(acc.GetLower(), Avx512F.ExtractVector256(acc, 1)));
                 }
                 else if (KernelOptions.UseSimd && Fma.IsSupported && n >= 8)
                 {
                     var acc = Vector256<float>.Zero;
                     for (; i + 8 <= n; i += 8) acc = Fma.MultiplyAdd(Avx.LoadVector256(pa + i), Avx.LoadVector256(pb + i), acc);
-                    sum = Vector256.Sum(acc);
+                    sum = Sum(acc);
                 }
                 for (; i < n; i++) sum = MathF.FusedMultiplyAdd(pa[i], pb[i], sum);
             }
             return sum;
+        }
+
+        /// <summary>The eight lanes' sum in three halving steps (shorter than the generic Vector256.Sum's code).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Sum(Vector256<float> v)
+        {
+            Vector128<float> x = Sse.Add(v.GetLower(), Avx.ExtractVector128(v, 1));
+            x = Sse.Add(x, Sse.MoveHighToLow(x, x));
+            return Sse.AddScalar(x, Sse.Shuffle(x, x, 1)).ToScalar();
         }
 
         /// <summary>The plain loop, in double: what <see cref="Compute"/> approximates.</summary>

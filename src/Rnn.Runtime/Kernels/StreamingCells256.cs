@@ -10,7 +10,7 @@ namespace Rnn.Kernels
     /// </summary>
     internal static partial class StreamingCells
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void Lstm256(float* p, float* x, int n, int hidden, float* c, float* h, float* hNew)
         {
             const int W = 8;
@@ -60,7 +60,7 @@ namespace Rnn.Kernels
             Avx.Store(hNew, Avx.Multiply(FloatMath.GateSigmoidOfHalf(o), FloatMath.Tanh(cell)));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void Gru256(float* p, float* x, int n, int hidden, float* h, float* hNew)
         {
             const int W = 8;

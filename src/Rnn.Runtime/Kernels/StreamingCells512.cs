@@ -7,7 +7,7 @@ namespace Rnn.Kernels
     /// <summary>The AVX-512 streaming steps: blocks of 16 units, groups of two blocks, two partial sums per gate.</summary>
     internal static partial class StreamingCells
     {
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void Lstm512(float* p, float* x, int n, int hidden, float* c, float* h, float* hNew)
         {
             const int W = 16;
@@ -76,7 +76,7 @@ namespace Rnn.Kernels
             Avx512F.Store(hNew, FloatMath.GateSigmoidOfHalf(o) * FloatMath.Tanh(cell));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static unsafe void Gru512(float* p, float* x, int n, int hidden, float* h, float* hNew)
         {
             const int W = 16;

@@ -47,7 +47,30 @@ namespace Rnn.Layers
             ReadOnlySpan<T> dh, Span<T> dX, Span<T> dH, Span<T> dhPrevDirect, int hidden)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
-            for (int k = 0; k < hidden; k++)
+            int k = 0;
+            if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            {
+                // The scalar loop's operations in the same order, a vector at a time (bit-identical to it).
+                var one = Vector<T>.One;
+                for (; k <= hidden - Vector<T>.Count; k += Vector<T>.Count)
+                {
+                    var r = new Vector<T>(gates.Slice(k));
+                    var z = new Vector<T>(gates.Slice(hidden + k));
+                    var n = new Vector<T>(gates.Slice(2 * hidden + k));
+                    var d = new Vector<T>(dh.Slice(k));
+                    var dn = d * (one - z) * (one - n * n);
+                    var dz = d * (new Vector<T>(hPrev.Slice(k)) - n) * z * (one - z);
+                    var dr = dn * new Vector<T>(hn.Slice(k)) * r * (one - r);
+                    dr.CopyTo(dX.Slice(k));
+                    dz.CopyTo(dX.Slice(hidden + k));
+                    dn.CopyTo(dX.Slice(2 * hidden + k));
+                    dr.CopyTo(dH.Slice(k));
+                    dz.CopyTo(dH.Slice(hidden + k));
+                    (dn * r).CopyTo(dH.Slice(2 * hidden + k));
+                    (d * z).CopyTo(dhPrevDirect.Slice(k));
+                }
+            }
+            for (; k < hidden; k++)
             {
                 T r = gates[k], z = gates[hidden + k], n = gates[2 * hidden + k];
                 T dhk = dh[k];
