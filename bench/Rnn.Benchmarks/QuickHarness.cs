@@ -105,11 +105,11 @@ namespace Rnn.Benchmarks
         /// <summary>Times one workload: warm-up, then <see cref="Rounds"/> rounds of equal call counts.</summary>
         public static Result Measure(Workload w, double seconds)
         {
-            // Warm-up: a fifth of the budget, at least half a second and at least 3 calls (tier-1 code for the harness's
+            // Warm-up: a fifth of the budget, at least 1.5 s and at least 3 calls (tier-1 code for the harness's
             // own loop and the framework's helpers, grown workspaces, thread pool up).
             var clock = Stopwatch.StartNew();
             int warm = 0;
-            while (warm < 3 || clock.Elapsed.TotalSeconds < Math.Max(0.5, seconds * 0.2))
+            while (warm < 3 || clock.Elapsed.TotalSeconds < Math.Max(1.5, seconds * 0.2))
             {
                 w.Run();
                 warm++;

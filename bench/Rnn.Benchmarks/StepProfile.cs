@@ -74,6 +74,25 @@ namespace Rnn.Benchmarks
                 }
             });
             Row("  RecurrentBlock.Step (the recurrent layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x, h); });
+            Row(" (the generated Step's calls, on the profile's own buffers)", n =>
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    Guard.Size(x.Length, 1, "x", "[InputSize]");
+                    Guard.Size(y.Length, 1, "y", "[OutputSize]");
+                    block.Step(parameters, 0, x, h);
+                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
+                    Head.Outputs<float>(Activation.Linear, sy, y, 1, 1, 1, default);
+                }
+            });
+            Row(" (RecurrentBlock.Step, then the dense head on its output)", n =>
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    block.Step(parameters, 0, x, h);
+                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
+                }
+            });
 
             const string kernels = "Rnn.Kernels.StreamingCells";
             string name = cell == CellType.Lstm ? "Lstm" : "Gru";
