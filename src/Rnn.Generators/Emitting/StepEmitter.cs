@@ -26,8 +26,14 @@ namespace Rnn.Generators.Emitting
             {
                 for (int i = 0; i < spec.Recurrent.Count; i++)
                     w.Line("private readonly " + s + "[] _s" + i + " = new " + s + "[" + spec.Recurrent[i].Hidden + "];");
+                // A softmax head keeps its logits (sampling reads them); any other head writes y directly.
+                bool direct = spec.Head.Activation != ActivationKind.Softmax;
+                int last = spec.Dense.Count - 1;
                 for (int i = 0; i < spec.Dense.Count; i++)
-                    w.Line("private readonly " + s + "[] _sy" + i + " = new " + s + "[" + spec.Dense[i].Units + "];");
+                {
+                    if (i < last || !direct)
+                        w.Line("private readonly " + s + "[] _sy" + i + " = new " + s + "[" + spec.Dense[i].Units + "];");
+                }
                 if (spec.Input.Kind == InputKind.OneHot)
                     w.Line("private readonly " + s + "[] _stepOneHot = new " + s + "[Vocabulary];");
                 w.Line();
@@ -53,14 +59,15 @@ namespace Rnn.Generators.Emitting
                 w.Line(Layers + ".Guard.Size(y.Length, OutputSize, nameof(y), \"[OutputSize]\");");
                 for (int i = 0; i < spec.Recurrent.Count; i++)
                     w.Line(plan.BlockField(i) + ".Step(_parameters, _parameterVersion, " + (i == 0 ? "x" : "_s" + (i - 1)) + ", _s" + i + ");");
-                int last = spec.Dense.Count - 1;
                 for (int i = 0; i <= last; i++)
                 {
                     var d = spec.Dense[i];
+                    var activation = i < last ? d.Activation : direct ? spec.Head.Activation : ActivationKind.Linear;
                     w.Line(Layers + ".DenseLayer.Forward<" + s + ">(_parameters, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
-                        + Activation(i == last ? ActivationKind.Linear : d.Activation) + ", " + (i == 0 ? "_s" + (spec.Recurrent.Count - 1) : "_sy" + (i - 1)) + ", 1, _sy" + i + ");");
+                        + Activation(activation) + ", " + (i == 0 ? "_s" + (spec.Recurrent.Count - 1) : "_sy" + (i - 1)) + ", 1, " + (i == last && direct ? "y" : "_sy" + i) + ");");
                 }
-                w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(spec.Head.Activation) + ", _sy" + last + ", y, 1, 1, OutputSize, default);");
+                if (!direct)
+                    w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(spec.Head.Activation) + ", _sy" + last + ", y, 1, 1, OutputSize, default);");
                 w.Close();
             }
             w.Line();

@@ -241,7 +241,6 @@ namespace App
                 }
 
                 private readonly float[] _s0 = new float[4];
-                private readonly float[] _sy0 = new float[1];
 
                 /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
@@ -250,8 +249,7 @@ namespace App
                     global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                     global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
                     _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                    global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
-                    global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
+                    global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, y);
                 }
 
                 /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
@@ -493,7 +491,6 @@ namespace App
                     }
 
                     private readonly double[] _s0 = new double[4];
-                    private readonly double[] _sy0 = new double[1];
 
                     /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
                     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
@@ -502,8 +499,7 @@ namespace App
                         global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                         global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
                         _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                        global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, _sy0);
-                        global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Linear, _sy0, y, 1, 1, OutputSize, default);
+                        global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 4, 1, global::Rnn.Activation.Linear, _s0, 1, y);
                     }
 
                     /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
