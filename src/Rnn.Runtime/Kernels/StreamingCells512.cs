@@ -38,24 +38,23 @@ namespace Rnn.Kernels
             }
 
             // x's rows, then h's: rows k (partial 0) and k + 1 (partial 1) together; an odd last x row goes to partial 1.
-            float* v = x;
-            int count = n;
-            for (int part = 0; part < 2; part++, v = h, count = hidden)
+            // (Pointer loops: half the scalar bookkeeping of index loops, in a step the out-of-order window cannot hold whole.)
+            float* v = x, end = x + (n & ~1);
+            for (int part = 0; part < 2; part++, v = h, end = h + hidden)
             {
-                int k = 0;
-                for (; k + 2 <= count; k += 2, w += 2 * row)
+                for (; v < end; v += 2, w += 2 * row)
                 {
-                    var s = Vector512.Create(v[k]);
+                    var s = Vector512.Create(v[0]);
                     ia0 = Acc(s, w, ia0); fa0 = Acc(s, w + W, fa0); ga0 = Acc(s, w + 2 * W, ga0); oa0 = Acc(s, w + 3 * W, oa0);
                     if (TGroup.Two) { ib0 = Acc(s, w + 4 * W, ib0); fb0 = Acc(s, w + 5 * W, fb0); gb0 = Acc(s, w + 6 * W, gb0); ob0 = Acc(s, w + 7 * W, ob0); }
-                    var t = Vector512.Create(v[k + 1]);
+                    var t = Vector512.Create(v[1]);
                     float* u = w + row;
                     ia1 = Acc(t, u, ia1); fa1 = Acc(t, u + W, fa1); ga1 = Acc(t, u + 2 * W, ga1); oa1 = Acc(t, u + 3 * W, oa1);
                     if (TGroup.Two) { ib1 = Acc(t, u + 4 * W, ib1); fb1 = Acc(t, u + 5 * W, fb1); gb1 = Acc(t, u + 6 * W, gb1); ob1 = Acc(t, u + 7 * W, ob1); }
                 }
-                if (k < count)
+                if (part == 0 && (n & 1) != 0)
                 {
-                    var t = Vector512.Create(v[k]);
+                    var t = Vector512.Create(x[n - 1]);
                     ia1 = Acc(t, w, ia1); fa1 = Acc(t, w + W, fa1); ga1 = Acc(t, w + 2 * W, ga1); oa1 = Acc(t, w + 3 * W, oa1);
                     if (TGroup.Two) { ib1 = Acc(t, w + 4 * W, ib1); fb1 = Acc(t, w + 5 * W, fb1); gb1 = Acc(t, w + 6 * W, gb1); ob1 = Acc(t, w + 7 * W, ob1); }
                     w += row;
@@ -124,12 +123,12 @@ namespace Rnn.Kernels
                 if (TGroup.Two) { rb1 = Acc(t, w + 3 * W, rb1); zb1 = Acc(t, w + 4 * W, zb1); xb1 = Acc(t, w + 5 * W, xb1); }
                 w += row;
             }
-            for (k = 0; k < hidden; k += 2, w += 2 * row)
+            for (float* v = h, end = h + hidden; v < end; v += 2, w += 2 * row)
             {
-                var s = Vector512.Create(h[k]);
+                var s = Vector512.Create(v[0]);
                 ra0 = Acc(s, w, ra0); za0 = Acc(s, w + W, za0); ha0 = Acc(s, w + 2 * W, ha0);
                 if (TGroup.Two) { rb0 = Acc(s, w + 3 * W, rb0); zb0 = Acc(s, w + 4 * W, zb0); hb0 = Acc(s, w + 5 * W, hb0); }
-                var t = Vector512.Create(h[k + 1]);
+                var t = Vector512.Create(v[1]);
                 float* u = w + row;
                 ra1 = Acc(t, u, ra1); za1 = Acc(t, u + W, za1); ha1 = Acc(t, u + 2 * W, ha1);
                 if (TGroup.Two) { rb1 = Acc(t, u + 3 * W, rb1); zb1 = Acc(t, u + 4 * W, zb1); hb1 = Acc(t, u + 5 * W, hb1); }
