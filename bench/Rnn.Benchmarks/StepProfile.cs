@@ -24,9 +24,9 @@ namespace Rnn.Benchmarks
 
         private delegate int SizeFn(int n, int h);
 
-        private delegate void LstmStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> c, Span<float> h, Span<float> y, Span<float> scratch);
+        private delegate void LstmStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> c, Span<float> h, Span<float> scratch);
 
-        private delegate void GruStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> h, Span<float> y, Span<float> scratch);
+        private delegate void GruStepFn(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden, Span<float> h, Span<float> scratch);
 
         private static double s_seconds = 0.5;
 
@@ -73,24 +73,23 @@ namespace Rnn.Benchmarks
                     Guard.Size(y.Length, 1, "y", "[OutputSize]");
                 }
             });
-            Row("  RecurrentBlock.Step (the recurrent layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x, h); });
+            Row("  RecurrentBlock.Step (the recurrent layer)", n => { for (int i = 0; i < n; i++) block.Step(parameters, 0, x); });
             Row(" (the generated Step's calls, on the profile's own buffers)", n =>
             {
                 for (int i = 0; i < n; i++)
                 {
                     Guard.Size(x.Length, 1, "x", "[InputSize]");
                     Guard.Size(y.Length, 1, "y", "[OutputSize]");
-                    block.Step(parameters, 0, x, h);
-                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
-                    Head.Outputs<float>(Activation.Linear, sy, y, 1, 1, 1, default);
+                    var hNew = block.Step(parameters, 0, x);
+                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, hNew, 1, y);
                 }
             });
             Row(" (RecurrentBlock.Step, then the dense head on its output)", n =>
             {
                 for (int i = 0; i < n; i++)
                 {
-                    block.Step(parameters, 0, x, h);
-                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
+                    var hNew = block.Step(parameters, 0, x);
+                    DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, hNew, 1, sy);
                 }
             });
 
@@ -103,20 +102,16 @@ namespace Rnn.Benchmarks
             {
                 var packed = Aligned(size(1, hidden));
                 pack(parameters.AsSpan(wih, g), parameters.AsSpan(whh, g * hidden), parameters.AsSpan(bih, g), parameters.AsSpan(bhh, g), 1, hidden, packed.Span);
-                float[] c = new float[hidden], hState = (float[])h.Clone(), hOut = new float[hidden], scratch = new float[hidden];
+                float[] c = new float[hidden], hState = (float[])h.Clone(), scratch = new float[hidden];
                 if (cell == CellType.Lstm && Bind<LstmStepFn>(asm, kernels, "Lstm", null) is { } lstm)
-                    Row($"    StreamingCells.Lstm alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) lstm(packed.Span, x, 1, hidden, c, hState, hOut, scratch); });
+                    Row($"    StreamingCells.Lstm alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) lstm(packed.Span, x, 1, hidden, c, hState, scratch); });
                 if (cell == CellType.Gru && Bind<GruStepFn>(asm, kernels, "Gru", null) is { } gru)
-                    Row($"    StreamingCells.Gru alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) gru(packed.Span, x, 1, hidden, hState, hOut, scratch); });
+                    Row($"    StreamingCells.Gru alone (sums + cell, groups of 2 × {width} units)", n => { for (int i = 0; i < n; i++) gru(packed.Span, x, 1, hidden, hState, scratch); });
             }
 
             Row($"  DenseLayer.Forward {hidden} → 1 (one dot product)", n =>
             {
                 for (int i = 0; i < n; i++) DenseLayer.Forward<float>(parameters, dense, hidden, 1, Activation.Linear, h, 1, sy);
-            });
-            Row("  Head.Outputs (linear: Activate → copy)", n =>
-            {
-                for (int i = 0; i < n; i++) Head.Outputs<float>(Activation.Linear, sy, y, 1, 1, 1, default);
             });
             Flush();
         }

@@ -24,19 +24,24 @@ namespace Rnn.Generators.Emitting
             }
             else
             {
-                for (int i = 0; i < spec.Recurrent.Count; i++)
-                    w.Line("private readonly " + s + "[] _s" + i + " = new " + s + "[" + spec.Recurrent[i].Hidden + "];");
                 // A softmax head keeps its logits (sampling reads them); any other head writes y directly.
                 bool direct = spec.Head.Activation != ActivationKind.Softmax;
                 int last = spec.Dense.Count - 1;
+                bool fields = false;
                 for (int i = 0; i < spec.Dense.Count; i++)
                 {
                     if (i < last || !direct)
+                    {
                         w.Line("private readonly " + s + "[] _sy" + i + " = new " + s + "[" + spec.Dense[i].Units + "];");
+                        fields = true;
+                    }
                 }
                 if (spec.Input.Kind == InputKind.OneHot)
+                {
                     w.Line("private readonly " + s + "[] _stepOneHot = new " + s + "[Vocabulary];");
-                w.Line();
+                    fields = true;
+                }
+                if (fields) w.Line();
                 w.Line(StepDoc);
                 w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call");
                 w.Open("public void Step(" + signature + ", global::System.Span<" + s + "> y)");
@@ -57,14 +62,15 @@ namespace Rnn.Generators.Emitting
                         break;
                 }
                 w.Line(Layers + ".Guard.Size(y.Length, OutputSize, nameof(y), \"[OutputSize]\");");
+                // Each recurrent module returns its top layer's new h (its state, read in place by what follows).
                 for (int i = 0; i < spec.Recurrent.Count; i++)
-                    w.Line(plan.BlockField(i) + ".Step(_parameters, _parameterVersion, " + (i == 0 ? "x" : "_s" + (i - 1)) + ", _s" + i + ");");
+                    w.Line("var h" + i + " = " + plan.BlockField(i) + ".Step(_parameters, _parameterVersion, " + (i == 0 ? "x" : "h" + (i - 1)) + ");");
                 for (int i = 0; i <= last; i++)
                 {
                     var d = spec.Dense[i];
                     var activation = i < last ? d.Activation : direct ? spec.Head.Activation : ActivationKind.Linear;
                     w.Line(Layers + ".DenseLayer.Forward<" + s + ">(_parameters, " + plan.DenseIds[i] + "Offset, " + d.Input + ", " + d.Units + ", "
-                        + Activation(activation) + ", " + (i == 0 ? "_s" + (spec.Recurrent.Count - 1) : "_sy" + (i - 1)) + ", 1, " + (i == last && direct ? "y" : "_sy" + i) + ");");
+                        + Activation(activation) + ", " + (i == 0 ? "h" + (spec.Recurrent.Count - 1) : "_sy" + (i - 1)) + ", 1, " + (i == last && direct ? "y" : "_sy" + i) + ");");
                 }
                 if (!direct)
                     w.Line(Layers + ".Head.Outputs<" + s + ">(" + Activation(spec.Head.Activation) + ", _sy" + last + ", y, 1, 1, OutputSize, default);");

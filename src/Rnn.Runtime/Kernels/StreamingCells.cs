@@ -98,35 +98,35 @@ namespace Rnn.Kernels
 
         /// <summary>
         /// LSTM step: gates = W [x; h] + b, i f o = σ, g = tanh, c ← f⊙c + i⊙g, h ← o⊙tanh(c). Reads x [n] and h [H], updates
-        /// c [H] and h [H] in place and writes the new h to y [H] as well (y may be x, not c or h); scratch holds at least H floats.
+        /// c [H] and h [H] in place (x is neither); scratch holds at least H floats.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe void Lstm(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden,
-            Span<float> c, Span<float> h, Span<float> y, Span<float> scratch)
+            Span<float> c, Span<float> h, Span<float> scratch)
         {
-            fixed (float* p = packed, px = x, pc = c, ph = h, py = y, s = scratch)
+            fixed (float* p = packed, px = x, pc = c, ph = h, s = scratch)
             {
                 float* hNew = OneGroup(hidden) ? ph : s;
                 if (Avx512F.IsSupported) Lstm512(p, px, n, hidden, pc, ph, hNew);
                 else Lstm256(p, px, n, hidden, pc, ph, hNew);
-                CopyOut(hNew, ph, py, hidden);
+                if (hNew != ph) CopyOut(hNew, ph, hidden);
             }
         }
 
         /// <summary>
         /// GRU step: r = σ(·), z = σ(·), n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)), h ← (1 − z)⊙n + z⊙h. Reads x [n] and
-        /// h [H], updates h in place and writes it to y [H] as well (y may be x); scratch holds at least H floats.
+        /// h [H], updates h in place (x is not h); scratch holds at least H floats.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe void Gru(ReadOnlySpan<float> packed, ReadOnlySpan<float> x, int n, int hidden,
-            Span<float> h, Span<float> y, Span<float> scratch)
+            Span<float> h, Span<float> scratch)
         {
-            fixed (float* p = packed, px = x, ph = h, py = y, s = scratch)
+            fixed (float* p = packed, px = x, ph = h, s = scratch)
             {
                 float* hNew = OneGroup(hidden) ? ph : s;
                 if (Avx512F.IsSupported) Gru512(p, px, n, hidden, ph, hNew);
                 else Gru256(p, px, n, hidden, ph, hNew);
-                CopyOut(hNew, ph, py, hidden);
+                if (hNew != ph) CopyOut(hNew, ph, hidden);
             }
         }
 
@@ -175,30 +175,16 @@ namespace Rnn.Kernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool OneGroup(int hidden) => hidden <= 2 * Width;
 
-        /// <summary>
-        /// The new h to the state (when it was built in scratch) and to the output, a block at a time: the dense layer that
-        /// reads y next loads whole vectors, and a load that spans two narrower stores would wait for them to retire
-        /// (measured: the 32 → 1 head took 15 ns instead of 4 after 256-bit stores).
-        /// </summary>
+        /// <summary>The new h from scratch to the state, a block at a time (whole aligned vectors: later loads forward from them).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static unsafe void CopyOut(float* hNew, float* h, float* y, int hidden)
+        private static unsafe void CopyOut(float* hNew, float* h, int hidden)
         {
             if (Avx512F.IsSupported)
             {
-                for (int k = 0; k < hidden; k += 16)
-                {
-                    var v = Avx512F.LoadVector512(hNew + k);
-                    if (hNew != h) Avx512F.Store(h + k, v);
-                    Avx512F.Store(y + k, v);
-                }
+                for (int k = 0; k < hidden; k += 16) Avx512F.Store(h + k, Avx512F.LoadVector512(hNew + k));
                 return;
             }
-            for (int k = 0; k < hidden; k += 8)
-            {
-                var v = Avx.LoadVector256(hNew + k);
-                if (hNew != h) Avx.Store(h + k, v);
-                Avx.Store(y + k, v);
-            }
+            for (int k = 0; k < hidden; k += 8) Avx.Store(h + k, Avx.LoadVector256(hNew + k));
         }
 
         /// <summary>Row j of W_ih times x plus row j of W_hh times h, v = [x; h]; an empty matrix adds nothing.</summary>

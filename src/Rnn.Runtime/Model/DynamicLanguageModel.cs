@@ -26,7 +26,7 @@ namespace Rnn
         private float[] _dx = Array.Empty<float>(), _dh = Array.Empty<float>(), _dFeatures = Array.Empty<float>(), _dy = Array.Empty<float>();
         private float[] _headScratch = Array.Empty<float>(), _embeddingMask = Array.Empty<float>();
         private bool _embeddingMasked;
-        private readonly float[] _stepOneHot, _stepH, _stepLogits, _sampleProbabilities;
+        private readonly float[] _stepOneHot, _stepLogits, _sampleProbabilities;
         private bool _primed;
 
         /// <summary>Creates the model with parameters initialised as PyTorch does, deterministically from <paramref name="seed"/>.</summary>
@@ -69,7 +69,6 @@ namespace Rnn
                 layers > 1 ? dropout : 0f, recurrentDropout);
             StateSize = _block.StateSize;
             _stepOneHot = new float[embedding > 0 ? 0 : vocabulary];
-            _stepH = new float[hidden];
             _stepLogits = new float[vocabulary];
             _sampleProbabilities = new float[vocabulary];
             ResetParameters(seed);
@@ -254,8 +253,8 @@ namespace Rnn
                 _stepOneHot[token] = 1;
                 x = _stepOneHot;
             }
-            _block.Step(_parameters, _parameterVersion, x, _stepH);
-            DenseLayer.Forward<float>(_parameters, _denseOffset, _hidden, _vocabulary, Activation.Linear, _stepH, 1, _stepLogits);
+            var h = _block.Step(_parameters, _parameterVersion, x);
+            DenseLayer.Forward<float>(_parameters, _denseOffset, _hidden, _vocabulary, Activation.Linear, h, 1, _stepLogits);
             Head.Outputs<float>(Activation.Softmax, _stepLogits, y, 1, 1, _vocabulary, default);
         }
 

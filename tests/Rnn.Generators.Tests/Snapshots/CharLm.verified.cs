@@ -250,7 +250,6 @@ namespace App
             _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
         }
 
-        private readonly float[] _s0 = new float[16];
         private readonly float[] _sy0 = new float[30];
         private readonly float[] _stepOneHot = new float[Vocabulary];
 
@@ -263,8 +262,8 @@ namespace App
             _stepOneHot[token] = 1;
             global::System.ReadOnlySpan<float> x = _stepOneHot;
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
+            var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, h0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
         }
 
@@ -536,7 +535,6 @@ namespace App
                 _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
             }
 
-            private readonly double[] _s0 = new double[16];
             private readonly double[] _sy0 = new double[30];
             private readonly double[] _stepOneHot = new double[Vocabulary];
 
@@ -549,8 +547,8 @@ namespace App
                 _stepOneHot[token] = 1;
                 global::System.ReadOnlySpan<double> x = _stepOneHot;
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, _s0, 1, _sy0);
+                var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 30, global::Rnn.Activation.Linear, h0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
             }
 

@@ -267,7 +267,6 @@ namespace App
             else _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
         }
 
-        private readonly float[] _s0 = new float[16];
         private readonly float[] _sy0 = new float[40];
 
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -277,8 +276,8 @@ namespace App
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
             global::System.ReadOnlySpan<float> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 40, global::Rnn.Activation.Linear, _s0, 1, _sy0);
+            var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 16, 40, global::Rnn.Activation.Linear, h0, 1, _sy0);
             global::Rnn.Layers.Head.Outputs<float>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
         }
 
@@ -572,7 +571,6 @@ namespace App
                 else _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), _dh0.AsSpan(0, n * 16), default);
             }
 
-            private readonly double[] _s0 = new double[16];
             private readonly double[] _sy0 = new double[40];
 
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
@@ -582,8 +580,8 @@ namespace App
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
                 global::System.ReadOnlySpan<double> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 40, global::Rnn.Activation.Linear, _s0, 1, _sy0);
+                var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 16, 40, global::Rnn.Activation.Linear, h0, 1, _sy0);
                 global::Rnn.Layers.Head.Outputs<double>(global::Rnn.Activation.Softmax, _sy0, y, 1, 1, OutputSize, default);
             }
 

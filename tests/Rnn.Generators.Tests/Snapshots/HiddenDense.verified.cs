@@ -276,7 +276,6 @@ namespace App
             _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 8));
         }
 
-        private readonly float[] _s0 = new float[8];
         private readonly float[] _sy0 = new float[16];
         private readonly float[] _sy1 = new float[8];
         private readonly float[] _sy2 = new float[4];
@@ -289,8 +288,8 @@ namespace App
             global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
             global::System.ReadOnlySpan<float> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _s0, 1, _sy0);
+            var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, h0, 1, _sy0);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _sy0, 1, _sy1);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, Dense2Offset, 8, 4, global::Rnn.Activation.Sigmoid, _sy1, 1, _sy2);
             global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, Dense3Offset, 4, 3, global::Rnn.Activation.Linear, _sy2, 1, _sy3);
@@ -557,7 +556,6 @@ namespace App
                 _recurrentBlock.Backward(_parameters, _gradients, TokenBatch(tokens), default, _dFeatures.AsSpan(0, batch * 8));
             }
 
-            private readonly double[] _s0 = new double[8];
             private readonly double[] _sy0 = new double[16];
             private readonly double[] _sy1 = new double[8];
             private readonly double[] _sy2 = new double[4];
@@ -570,8 +568,8 @@ namespace App
                 global::Rnn.Layers.Guard.Token(token, Vocabulary, nameof(token));
                 global::System.ReadOnlySpan<double> x = _parameters.AsSpan(EmbeddingOffset + token * 8, 8);
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, _s0, 1, _sy0);
+                var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 8, 16, global::Rnn.Activation.Relu, h0, 1, _sy0);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, Dense1Offset, 16, 8, global::Rnn.Activation.Tanh, _sy0, 1, _sy1);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, Dense2Offset, 8, 4, global::Rnn.Activation.Sigmoid, _sy1, 1, _sy2);
                 global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, Dense3Offset, 4, 3, global::Rnn.Activation.Linear, _sy2, 1, _sy3);

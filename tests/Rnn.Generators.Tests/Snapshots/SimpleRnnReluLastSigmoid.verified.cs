@@ -239,16 +239,14 @@ namespace App
             _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
         }
 
-        private readonly float[] _s0 = new float[6];
-
         /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
         public void Step(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
         {
             global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
             global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-            _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Sigmoid, _s0, 1, y);
+            var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+            global::Rnn.Layers.DenseLayer.Forward<float>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Sigmoid, h0, 1, y);
         }
 
         /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
@@ -484,16 +482,14 @@ namespace App
                 _recurrentBlock.Backward(_parameters, _gradients, _x.AsSpan(0, n * 3), default, _dFeatures.AsSpan(0, batch * 6), _dx.AsSpan(0, n * 3));
             }
 
-            private readonly double[] _s0 = new double[6];
-
             /// <summary>Streaming inference of one step of one sequence: the recurrent state carries over from the previous call. Writes y [OutputSize] after the head's activation.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]  // steady speed from the first call
             public void Step(global::System.ReadOnlySpan<double> x, global::System.Span<double> y)
             {
                 global::Rnn.Layers.Guard.Size(x.Length, InputSize, nameof(x), "[InputSize]");
                 global::Rnn.Layers.Guard.Size(y.Length, OutputSize, nameof(y), "[OutputSize]");
-                _recurrentBlock.Step(_parameters, _parameterVersion, x, _s0);
-                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Sigmoid, _s0, 1, y);
+                var h0 = _recurrentBlock.Step(_parameters, _parameterVersion, x);
+                global::Rnn.Layers.DenseLayer.Forward<double>(_parameters, DenseOffset, 6, 1, global::Rnn.Activation.Sigmoid, h0, 1, y);
             }
 
             /// <summary>Clears the streaming state and the carried (stateful) state (h, and c for LSTM) of every recurrent layer.</summary>
