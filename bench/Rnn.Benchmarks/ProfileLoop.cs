@@ -9,7 +9,7 @@ namespace Rnn.Benchmarks
     /// <summary>
     /// <c>loop</c> mode: runs one workload over and over for a sampling profiler (e.g. <c>perf record</c> with
     /// DOTNET_PerfMapEnabled=1), nothing else in the process: no peak measurement, no other workload's JIT.
-    /// Prints the mean time per call once a second.
+    /// Prints the mean time per call once a second. <c>--threads N</c> overrides the workload's kernel thread count.
     /// </summary>
     public static class ProfileLoop
     {
@@ -24,8 +24,9 @@ namespace Rnn.Benchmarks
                 return 2;
             }
             Workload w = make;
-            KernelOptions.MaxThreads = w.Threads;
-            Console.WriteLine($"looping {w.Name} on {w.Threads} thread(s) for {seconds} s");
+            int threads = Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : w.Threads;
+            KernelOptions.MaxThreads = threads;
+            Console.WriteLine($"looping {w.Name} on {threads} thread(s) for {seconds} s");
             var total = Stopwatch.StartNew();
             while (total.Elapsed.TotalSeconds < seconds)
             {
