@@ -33,6 +33,8 @@ namespace Rnn.Layers
         private T[] _hh = Array.Empty<T>();      // GRU: [B, gH] W_hh h + b_hh
         private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
         private TokenTable<T>? _tokenTable;      // first layer on token input: the input projection per token id
+        private int[] _rowIds = Array.Empty<int>();  // the token id of every row (time-major) while a token Forward runs
+        private bool _gatherRows;                // ForwardRows gathers each step's gate rows from the token table first
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
         // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh): every step's product
         // then runs the GEMM micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
@@ -150,8 +152,19 @@ namespace Rnn.Layers
             _tokenTable ??= new TokenTable<T>();
             _tokenTable.Project(parameters, tokens, parameters.Slice(_wih, g * _input), parameters.Slice(_bih, g),
                 _cell != CellType.Gru ? parameters.Slice(_bhh, g) : default, g, n);
-            _tokenTable.Gather(ids.Slice(0, n), _gates.AsSpan(0, n * g), g);
-            Recur(parameters, carry, random);
+            // The rows are gathered step by step inside the recurrence (ForwardRows): on the kernel threads, each chunk its
+            // own rows, right before the step's W_hh product adds to them.
+            Workspace.Ensure(ref _rowIds, n);
+            ids.Slice(0, n).CopyTo(_rowIds);
+            _gatherRows = true;
+            try
+            {
+                Recur(parameters, carry, random);
+            }
+            finally
+            {
+                _gatherRows = false;
+            }
         }
 
         /// <summary>Sizes the workspaces for a Forward and takes the lengths.</summary>
@@ -221,6 +234,7 @@ namespace Rnn.Layers
             {
                 int t = _reverse ? steps - 1 - s : s;
                 int prev = (_reverse ? t + 1 : t) * batch, cur = (_reverse ? t : t + 1) * batch;
+                if (_gatherRows) _tokenTable!.Gather(_rowIds.AsSpan(t * batch + b0, rows), gates.Slice((t * batch + b0) * g, rows * g), g);
                 ReadOnlySpan<T> hIn = _h.AsSpan((prev + b0) * h, rows * h);
                 if (_masked)
                 {
