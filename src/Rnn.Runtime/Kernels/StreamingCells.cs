@@ -52,41 +52,17 @@ namespace Rnn.Kernels
         public static void PackLstm(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh,
             int n, int h, Span<float> packed)
         {
-            int w = Width, rows = n + h, o = 0;
-            for (int b = 0; b < h; b += GroupUnits(b, h, w))
-            {
-                int blocks = GroupUnits(b, h, w) / w;
-                for (int k = 0; k < rows; k++)
-                    for (int block = 0; block < blocks; block++)
-                        for (int gate = 0; gate < 4; gate++)
-                            for (int u = 0; u < w; u++)
-                            {
-                                int j = gate * h + b + block * w + u;
-                                packed[o++] = LstmScale(gate) * (k < n ? wih[j * n + k] : whh[j * h + (k - n)]);
-                            }
-            }
+            int w = Width, o = PackWeights(wih, whh, n, h, 4, packed);
             for (int b = 0; b < h; b += w)
                 for (int gate = 0; gate < 4; gate++)
-                    for (int u = 0; u < w; u++) packed[o++] = LstmScale(gate) * (bih[gate * h + b + u] + bhh[gate * h + b + u]);
+                    for (int u = 0; u < w; u++) packed[o++] = SigmoidGateScale(gate) * (bih[gate * h + b + u] + bhh[gate * h + b + u]);
         }
 
         /// <summary>Packs PyTorch's GRU tensors (W_ih [3H, n], W_hh [3H, H], b_ih, b_hh [3H]) for <see cref="Gru"/>.</summary>
         public static void PackGru(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh,
             int n, int h, Span<float> packed)
         {
-            int w = Width, rows = n + h, o = 0;
-            for (int b = 0; b < h; b += GroupUnits(b, h, w))
-            {
-                int blocks = GroupUnits(b, h, w) / w;
-                for (int k = 0; k < rows; k++)
-                    for (int block = 0; block < blocks; block++)
-                        for (int gate = 0; gate < 3; gate++)
-                            for (int u = 0; u < w; u++)
-                            {
-                                int j = gate * h + b + block * w + u;
-                                packed[o++] = GruScale(gate) * (k < n ? wih[j * n + k] : whh[j * h + (k - n)]);
-                            }
-            }
+            int w = Width, o = PackWeights(wih, whh, n, h, 3, packed);
             for (int b = 0; b < h; b += w)
             {
                 for (int u = 0; u < w; u++) packed[o++] = 0.5f * (bih[b + u] + bhh[b + u]);
@@ -162,11 +138,31 @@ namespace Rnn.Kernels
         /// <summary>Units in the group that starts at unit <paramref name="b"/>: two blocks, or one when only one is left.</summary>
         private static int GroupUnits(int b, int h, int w) => h - b >= 2 * w ? 2 * w : w;
 
-        /// <summary>The packing factor of LSTM gate i f g o: ½ for the sigmoid gates.</summary>
-        private static float LstmScale(int gate) => gate == 2 ? 1f : 0.5f;
+        /// <summary>
+        /// Writes the weights of every group for <paramref name="gates"/> gates (LSTM i f g o, GRU r z n): per group the
+        /// rows k = 0 … n + H − 1 (W_ih for k &lt; n, W_hh after), each row the gate vectors of its blocks, the sigmoid gates
+        /// times ½. Returns the number of floats written (where the biases start).
+        /// </summary>
+        private static int PackWeights(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, int n, int h, int gates, Span<float> packed)
+        {
+            int w = Width, rows = n + h, o = 0;
+            for (int b = 0; b < h; b += GroupUnits(b, h, w))
+            {
+                int blocks = GroupUnits(b, h, w) / w;
+                for (int k = 0; k < rows; k++)
+                    for (int block = 0; block < blocks; block++)
+                        for (int gate = 0; gate < gates; gate++)
+                            for (int u = 0; u < w; u++)
+                            {
+                                int j = gate * h + b + block * w + u;
+                                packed[o++] = SigmoidGateScale(gate) * (k < n ? wih[j * n + k] : whh[j * h + (k - n)]);
+                            }
+            }
+            return o;
+        }
 
-        /// <summary>The packing factor of GRU gate r z n: ½ for the sigmoid gates.</summary>
-        private static float GruScale(int gate) => gate == 2 ? 1f : 0.5f;
+        /// <summary>The packing factor of gate <paramref name="gate"/>: 1 for the tanh gate (LSTM g, GRU n, both third), ½ for the sigmoid gates.</summary>
+        private static float SigmoidGateScale(int gate) => gate == 2 ? 1f : 0.5f;
 
         /// <summary>
         /// Whether the units form one group: it reads all of h (in its sums) before it writes any, so it can write the new h
