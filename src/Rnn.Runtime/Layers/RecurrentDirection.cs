@@ -245,17 +245,14 @@ namespace Rnn.Layers
                 if (_cell == CellType.Gru)
                 {
                     var hh = _hh.AsSpan(b0 * g, rows * g);
-                    if (_usePacked) Gemm.MatMulPacked(hIn, _whhPacked, hh, rows, accumulate: false);
-                    else Gemm.MatMulTransB(hIn, whh, hh, rows, g, h, accumulate: false);
+                    HhProduct(whh, hIn, hh, rows, accumulate: false);
                     Rows.AddBias(hh, bhh, rows, g);
                 }
                 else
                 {
                     // The step's rows of the input projection are contiguous: W_hh h adds straight into them (the GEMM adds
                     // its finished sum to C, the same float addition as a separate pass would make).
-                    var target = gates.Slice((t * batch + b0) * g, rows * g);
-                    if (_usePacked) Gemm.MatMulPacked(hIn, _whhPacked, target, rows, accumulate: true);
-                    else Gemm.MatMulTransB(hIn, whh, target, rows, g, h, accumulate: true);
+                    HhProduct(whh, hIn, gates.Slice((t * batch + b0) * g, rows * g), rows, accumulate: true);
                 }
                 for (int b = b0; b < b1; b++)
                 {
@@ -347,6 +344,13 @@ namespace Rnn.Layers
                     if (gru) Add(dst, _dhDirect.AsSpan(b * h, h));
                 }
             }
+        }
+
+        /// <summary>h [rows, H] · W_hhᵀ into dst [rows, gH] (added to it when <paramref name="accumulate"/>).</summary>
+        private void HhProduct(ReadOnlySpan<T> whh, ReadOnlySpan<T> h, Span<T> dst, int rows, bool accumulate)
+        {
+            if (_usePacked) Gemm.MatMulPacked(h, _whhPacked, dst, rows, accumulate);
+            else Gemm.MatMulTransB(h, whh, dst, rows, _width, _hidden, accumulate);
         }
 
         /// <summary>dH_t [rows, gH] · W_hh [gH, H] into dst (added to it when <paramref name="accumulate"/>).</summary>
