@@ -6,6 +6,7 @@ using Rnn.Benchmarks;
 // quick    → Stopwatch harness, one table (bench/compare.sh uses it)
 // profile  → where the time of one streaming W1 Step goes
 // alloc    → which calls allocate (after one warm-up call)
+// train-profile → W2's training step phase by phase, 1 against 2 threads
 // loop     → one workload over and over, for a sampling profiler (perf record)
 // anything else → BenchmarkDotNet (e.g. --filter '*Streaming*' --job short)
 if (args.Length > 0 && args[0] is "quick" or "--quick")
@@ -16,6 +17,11 @@ if (args.Length > 0 && args[0] is "quick" or "--quick")
 if (args.Length > 0 && args[0] is "profile" or "--profile")
 {
     return StepProfile.Run(args.Skip(1).ToArray());
+}
+
+if (args.Length > 0 && args[0] is "train-profile")
+{
+    return TrainProfile.Run(args.Skip(1).ToArray());
 }
 
 if (args.Length > 0 && args[0] is "loop")

@@ -119,7 +119,7 @@ namespace Rnn.Kernels
             }
 
             int threads = KernelOptions.MaxThreads;
-            if (threads > 1 && (long)p.M * p.N * p.K > ParallelThreshold)
+            if (threads > 1 && (long)p.M * p.N * p.K > ParallelThreshold && !KernelParallel.InPart)
             {
                 int mr = Use512 ? FloatKernel512.MR : FloatKernel256.MR;
                 int nr = Use512 ? FloatKernel512.NR : FloatKernel256.NR;

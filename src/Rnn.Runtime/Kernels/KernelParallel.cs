@@ -18,8 +18,8 @@ namespace Rnn.Kernels
     /// same result because every part writes its own outputs.
     /// </summary>
     /// <remarks>
-    /// Workers spin for a short while after each job before blocking, so that back-to-back calls
-    /// (one per recurrent step) do not pay the operating system's wake-up latency every time.
+    /// Workers spin for a short while (2 ms) after each job before blocking, so that back-to-back calls
+    /// (the GEMMs and batch chunks of a training step) do not pay the operating system's wake-up latency every time.
     /// Every part is claimed before it runs; after its own part the caller claims and runs any part whose worker has
     /// not started yet (e.g. because the machine is busy and the worker was not scheduled), so a call never waits
     /// for a thread that is not running. Each part is still computed whole by one thread with the same code.
@@ -27,7 +27,10 @@ namespace Rnn.Kernels
     internal static class KernelParallel
     {
         private static readonly object s_gate = new();
-        private static readonly long s_spinTicks = Stopwatch.Frequency / 10000; // 100 µs
+        // 2 ms: a training step has serial stretches of a few hundred µs between its parallel jobs (loss, optimizer, layout);
+        // a worker that had gone to sleep in one took 35–45 µs to start its next part (measured on W2, 2 threads, seven
+        // jobs a step), one still spinning 2 µs. OpenMP runtimes spin for similar times (GOMP_SPINCOUNT, KMP_BLOCKTIME).
+        private static readonly long s_spinTicks = Stopwatch.Frequency / 500;
         private static Worker[] s_workers = Array.Empty<Worker>();
         private static int[] s_claimed = Array.Empty<int>();
         private static KernelJob? s_job;
@@ -35,8 +38,36 @@ namespace Rnn.Kernels
         private static Exception? s_error;
         private static int s_parallelRuns;
 
+        // Set on a thread while it runs parts of a job (always on the workers): a kernel called from a part runs on its own
+        // thread without touching the pool's shared state, which the other core is using (every such touch moves cache
+        // lines between the cores; per-step GEMMs inside the batch chunks made it thousands of times per Forward).
+        [ThreadStatic] private static bool t_inPart;
+
+        /// <summary>Whether this thread is running a part of a job: a kernel called now should not fork.</summary>
+        public static bool InPart => t_inPart;
+
         /// <summary>Jobs handed to the workers so far (GEMMs and batch chunks alike), for tests that must know threads ran.</summary>
         internal static int ParallelRuns => Volatile.Read(ref s_parallelRuns);
+
+        /// <summary>
+        /// Runs a job cut into a fixed number of parts (chosen from the sizes, never from the thread count): on the kernel
+        /// threads when <see cref="KernelOptions.MaxThreads"/> allows and this thread is not running a part already,
+        /// else one part after the other here. Part p runs on the same thread every time (the caller runs part 0), so
+        /// phases cut the same way find their rows in their own core's caches.
+        /// </summary>
+        public static void RunParts(KernelJob job, int parts)
+        {
+            if (parts > 1 && KernelOptions.MaxThreads > 1 && !t_inPart)
+            {
+                Run(job, parts);
+                return;
+            }
+
+            for (int part = 0; part < parts; part++)
+            {
+                job.RunPart(part);
+            }
+        }
 
         /// <summary>Runs parts <c>0 … parts-1</c> of <paramref name="job"/>, part 0 on the calling thread, and returns when all are done.</summary>
         public static void Run(KernelJob job, int parts)
@@ -68,6 +99,7 @@ namespace Rnn.Kernels
                     s_workers[w].Start(w + 1);
                 }
 
+                t_inPart = true;
                 try
                 {
                     job.RunPart(0);
@@ -81,6 +113,7 @@ namespace Rnn.Kernels
                 }
                 finally
                 {
+                    t_inPart = false;
                     WaitForWorkers();
                     s_job = null;
                 }
@@ -203,6 +236,7 @@ namespace Rnn.Kernels
 
             private void Loop()
             {
+                t_inPart = true;
                 while (true)
                 {
                     if (!_start.Wait(0))

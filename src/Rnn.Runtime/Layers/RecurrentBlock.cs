@@ -230,7 +230,8 @@ namespace Rnn.Layers
             ReadOnlySpan<T> dOutput, ReadOnlySpan<T> dFinal, Span<T> dx)
         {
             int n = _steps * _batch, h = _hidden, top = _layers - 1;
-            SplitGradient(dOutput, n, _dTop, final: false);
+            // One direction: the merged gradient is the direction's own, read where it is.
+            if (_directions > 1) SplitGradient(dOutput, n, _dTop, final: false);
             SplitGradient(dFinal, _batch, _dFinal, final: true);
             for (int l = top; l >= 0; l--)
             {
@@ -249,7 +250,7 @@ namespace Rnn.Layers
                     int stride, offset;
                     if (l == top)
                     {
-                        dOut = dOutput.IsEmpty ? default : _dTop[d].AsSpan(0, n * h);
+                        dOut = dOutput.IsEmpty ? default : _directions == 1 ? dOutput.Slice(0, n * h) : _dTop[d].AsSpan(0, n * h);
                         (stride, offset) = (h, 0);
                     }
                     else

@@ -367,17 +367,14 @@ namespace Rnn.Layers
         /// </summary>
         private sealed unsafe class BatchChunks : KernelJob
         {
-            /// <summary>Sequences per chunk at least: below this a batch runs as one chunk (the GEMMs need rows).</summary>
-            private const int MinRows = 8;
-
             [ThreadStatic] private static BatchChunks? t_job;
             private RecurrentDirection<T> _owner = null!;
             private bool _forward;
             private T* _whh, _bhh, _dOut;
             private int _whhLength, _bhhLength, _dOutLength, _dOutStride, _dOutOffset, _batch, _chunks;
 
-            /// <summary>Number of chunks for a batch: 2 when each half has at least <see cref="MinRows"/> sequences, else 1.</summary>
-            public static int Count(int batch) => batch >= 2 * MinRows ? 2 : 1;
+            /// <summary>Number of chunks for a batch (<see cref="BatchParts"/>).</summary>
+            public static int Count(int batch) => BatchParts.Count(batch);
 
             public static void Run(RecurrentDirection<T> owner, int batch, bool forward, ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh,
                 ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset)
@@ -406,8 +403,7 @@ namespace Rnn.Layers
                     job._chunks = chunks;
                     try
                     {
-                        if (KernelOptions.MaxThreads > 1) KernelParallel.Run(job, chunks);
-                        else for (int part = 0; part < chunks; part++) job.RunPart(part);
+                        KernelParallel.RunParts(job, chunks);
                     }
                     finally
                     {
@@ -419,7 +415,7 @@ namespace Rnn.Layers
 
             public override void RunPart(int part)
             {
-                int b0 = part * _batch / _chunks, b1 = (part + 1) * _batch / _chunks;
+                var (b0, b1) = BatchParts.Range(part, _chunks, _batch);
                 var whh = new ReadOnlySpan<T>(_whh, _whhLength);
                 if (_forward) _owner.ForwardRows(whh, new ReadOnlySpan<T>(_bhh, _bhhLength), b0, b1);
                 else _owner.BackwardRows(whh, new ReadOnlySpan<T>(_dOut, _dOutLength), _dOutStride, _dOutOffset, b0, b1);

@@ -48,9 +48,20 @@ public static class Losses
         }
 
         long count = TotalValidSteps(lengths, batch, steps);
-        T countT = T.CreateTruncating(count);
+        double total = SoftmaxCrossEntropyJob<T>.Run(logits, targets, batch, steps, classes, lengths, dLogits, T.CreateTruncating(count));
+        return count == 0 ? T.Zero : T.CreateTruncating(total / count);
+    }
+
+    /// <summary>
+    /// The rows of sequences [b0, b1) of <see cref="SoftmaxCrossEntropy{T}"/>: returns their summed loss (in double, row
+    /// by row) and writes their gradient rows.
+    /// </summary>
+    private static double SoftmaxCrossEntropyRows<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, int b0, int b1, int steps, int classes,
+        ReadOnlySpan<int> lengths, Span<T> dLogits, T count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         double total = 0;
-        for (int b = 0; b < batch; b++)
+        for (int b = b0; b < b1; b++)
         {
             int length = ValidSteps(lengths, b, steps);
             for (int t = 0; t < length; t++)
@@ -58,24 +69,93 @@ public static class Losses
                 int row = b * steps + t;
                 ReadOnlySpan<T> x = logits.Slice(row * classes, classes);
                 T max = TensorPrimitives.Max(x);
-                T sum = SumOfShiftedExponentials(x, max);
                 int target = targets[row];
-                total += double.CreateTruncating(T.Log(sum) - (x[target] - max));
-                if (!dLogits.IsEmpty)
+                T sum;
+                if (!dLogits.IsEmpty && classes <= 256)
                 {
+                    // exp(x − max) once, into the gradient row: the same sum as SumOfShiftedExponentials (one chunk).
                     Span<T> d = dLogits.Slice(row * classes, classes);
                     TensorPrimitives.Subtract(x, max, d);
                     TensorPrimitives.Exp(d, d);
+                    sum = TensorPrimitives.Sum<T>(d);
                     TensorPrimitives.Divide(d, sum, d);
                     d[target] -= T.One;
-                    TensorPrimitives.Divide(d, countT, d);
+                    TensorPrimitives.Divide(d, count, d);
                 }
+                else
+                {
+                    sum = SumOfShiftedExponentials(x, max);
+                    if (!dLogits.IsEmpty)
+                    {
+                        Span<T> d = dLogits.Slice(row * classes, classes);
+                        TensorPrimitives.Subtract(x, max, d);
+                        TensorPrimitives.Exp(d, d);
+                        TensorPrimitives.Divide(d, sum, d);
+                        d[target] -= T.One;
+                        TensorPrimitives.Divide(d, count, d);
+                    }
+                }
+
+                total += double.CreateTruncating(T.Log(sum) - (x[target] - max));
             }
 
             ClearPadding(dLogits, b, length, steps, classes);
         }
 
-        return count == 0 ? T.Zero : T.CreateTruncating(total / count);
+        return total;
+    }
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy{T}"/>'s rows in the <see cref="Layers.BatchParts"/> halves of the batch, on the kernel
+    /// threads when they are free: each half's loss summed apart, then the halves' sums added in order, the same on any
+    /// number of threads.
+    /// </summary>
+    private sealed unsafe class SoftmaxCrossEntropyJob<T> : Kernels.KernelJob
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic] private static SoftmaxCrossEntropyJob<T>? t_job;
+        private T* _logits, _dLogits;
+        private int* _targets, _lengths;
+        private int _logitsLength, _dLogitsLength, _targetsLength, _lengthsLength, _batch, _steps, _classes, _parts;
+        private T _count;
+        private double _total0, _total1;
+
+        public static double Run(ReadOnlySpan<T> logits, ReadOnlySpan<int> targets, int batch, int steps, int classes,
+            ReadOnlySpan<int> lengths, Span<T> dLogits, T count)
+        {
+            int parts = (long)batch * steps * classes >= 1 << 14 ? Layers.BatchParts.Count(batch) : 1;
+            if (parts == 1) return SoftmaxCrossEntropyRows(logits, targets, 0, batch, steps, classes, lengths, dLogits, count);
+            fixed (T* x = logits, d = dLogits)
+            fixed (int* y = targets, l = lengths)
+            {
+                var job = t_job ??= new SoftmaxCrossEntropyJob<T>();
+                job._logits = x;
+                job._dLogits = d;
+                job._targets = y;
+                job._lengths = l;
+                (job._logitsLength, job._dLogitsLength, job._targetsLength, job._lengthsLength) = (logits.Length, dLogits.Length, targets.Length, lengths.Length);
+                (job._batch, job._steps, job._classes, job._parts, job._count) = (batch, steps, classes, parts, count);
+                try
+                {
+                    Kernels.KernelParallel.RunParts(job, parts);
+                    return job._total0 + job._total1;
+                }
+                finally
+                {
+                    job._logits = job._dLogits = null;
+                    job._targets = job._lengths = null;
+                }
+            }
+        }
+
+        public override void RunPart(int part)
+        {
+            var (b0, b1) = Layers.BatchParts.Range(part, _parts, _batch);
+            double total = SoftmaxCrossEntropyRows(new ReadOnlySpan<T>(_logits, _logitsLength), new ReadOnlySpan<int>(_targets, _targetsLength), b0, b1,
+                _steps, _classes, new ReadOnlySpan<int>(_lengths, _lengthsLength), new Span<T>(_dLogits, _dLogitsLength), _count);
+            if (part == 0) _total0 = total;
+            else _total1 = total;
+        }
     }
 
     /// <summary>

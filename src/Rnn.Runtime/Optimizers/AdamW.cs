@@ -41,6 +41,6 @@ public sealed class AdamW : Optimizer
     /// <summary>The decoupled weight decay.</summary>
     public float WeightDecay => update.WeightDecay;
 
-    private protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int step) =>
-        update.Apply(parameters, gradients, State(0), State(1), LearningRateAsWritten, step);
+    private protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, int step) =>
+        update.Apply(parameters, gradients, State(0, offset, parameters.Length), State(1, offset, parameters.Length), LearningRateAsWritten, step);
 }

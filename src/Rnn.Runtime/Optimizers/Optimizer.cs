@@ -75,7 +75,7 @@ public abstract class Optimizer : IOptimizer
         }
 
         StepCount++;
-        Update(parameters, gradients, StepCount);
+        UpdateParts.Run(this, parameters, gradients, StepCount);
     }
 
     /// <summary>A per-parameter buffer, to read or write (for checkpoints).</summary>
@@ -118,11 +118,63 @@ public abstract class Optimizer : IOptimizer
         StepCount = 0;
     }
 
-    /// <summary>The buffer named <c>StateNames[index]</c>.</summary>
-    private protected Span<float> State(int index) => state![index];
+    /// <summary>The elements [offset, offset + length) of the buffer named <c>StateNames[index]</c>.</summary>
+    private protected Span<float> State(int index, int offset, int length) => state![index].AsSpan(offset, length);
 
-    /// <summary>Applies step number <paramref name="step"/> (1 for the first); lengths are checked and state exists.</summary>
-    private protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int step);
+    /// <summary>
+    /// Applies step number <paramref name="step"/> (1 for the first) to the elements [offset, offset + parameters.Length)
+    /// of the block: element by element, so any cut of the block gives the same numbers. Lengths are checked and state exists.
+    /// </summary>
+    private protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, int step);
+
+    /// <summary>
+    /// A step's update over the block in two halves on the kernel threads when the block is large (the cut at a multiple
+    /// of 64 elements, so both halves take the same vector path as one pass would).
+    /// </summary>
+    private sealed unsafe class UpdateParts : Kernels.KernelJob
+    {
+        private const int ParallelMin = 1 << 16;
+
+        [ThreadStatic] private static UpdateParts? t_job;
+        private Optimizer optimizer = null!;
+        private float* parameters, gradients;
+        private int length, step, cut;
+
+        public static void Run(Optimizer optimizer, Span<float> parameters, ReadOnlySpan<float> gradients, int step)
+        {
+            if (parameters.Length < ParallelMin)
+            {
+                optimizer.Update(parameters, gradients, 0, step);
+                return;
+            }
+
+            fixed (float* p = parameters, g = gradients)
+            {
+                var job = t_job ??= new UpdateParts();
+                job.optimizer = optimizer;
+                job.parameters = p;
+                job.gradients = g;
+                job.length = parameters.Length;
+                job.step = step;
+                job.cut = parameters.Length / 2 / 64 * 64;
+                try
+                {
+                    Kernels.KernelParallel.RunParts(job, 2);
+                }
+                finally
+                {
+                    job.optimizer = null!;
+                    job.parameters = job.gradients = null;
+                }
+            }
+        }
+
+        public override void RunPart(int part)
+        {
+            int offset = part == 0 ? 0 : cut, count = part == 0 ? cut : length - cut;
+            optimizer.Update(new Span<float>(parameters + offset, count), new ReadOnlySpan<float>(gradients + offset, count), offset, step);
+        }
+    }
 
     /// <summary>
     /// The double nearest the shortest decimal that rounds to <paramref name="value"/>: for 0.9f it is 0.9, not

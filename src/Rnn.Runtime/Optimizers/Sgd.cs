@@ -50,11 +50,11 @@ public sealed class Sgd : Optimizer
     /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
-    private protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int step)
+    private protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, int step)
     {
         float lr = LearningRate, mu = Momentum, wd = WeightDecay, keep = 1f - Dampening;
         bool useMomentum = mu != 0, decay = wd != 0, first = step == 1, nesterov = Nesterov;
-        Span<float> buffer = useMomentum ? State(0) : default;
+        Span<float> buffer = useMomentum ? State(0, offset, parameters.Length) : default;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
