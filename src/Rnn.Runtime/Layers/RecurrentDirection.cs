@@ -33,7 +33,7 @@ namespace Rnn.Layers
         private T[] _hh = Array.Empty<T>();      // GRU: [B, gH] W_hh h + b_hh
         private T[] _dGates = Array.Empty<T>();  // [N, gH] gradient of the input-side sums
         private TokenTable<T>? _tokenTable;      // first layer on token input: the input projection per token id
-        private int[] _rowIds = Array.Empty<int>();  // the token id of every row (time-major) while a token Forward runs
+        private int[] _rowIds = Array.Empty<int>();  // the token id of every row (time-major) while a token Forward or Backward runs
         private bool _gatherRows;                // ForwardRows gathers each step's gate rows from the token table first
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
         // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh): every step's product
@@ -42,6 +42,10 @@ namespace Rnn.Layers
         private readonly GemmPackedB<T> _whhPacked = new();
         private bool _usePacked;
         private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
+        // Per batch part (BatchParts): the part's share of the weight-gradient sums over the rows, made by the thread that ran
+        // the part's backward sweep right after it, from rows still in its core's caches; the shares are added in part order.
+        private readonly PartSums[] _partSums = { new(), new() };
+        private int _sumVocabulary;  // while a token Backward runs: the vocabulary, and the parts also sum dG per token id
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
         private bool _full;  // every sequence valid at every step (no padding)
@@ -383,7 +387,11 @@ namespace Rnn.Layers
                 if (chunks == 1)
                 {
                     if (forward) owner.ForwardRows(whh, bhh, 0, batch);
-                    else owner.BackwardRows(whh, dOut, dOutStride, dOutOffset, 0, batch);
+                    else
+                    {
+                        owner.BackwardRows(whh, dOut, dOutStride, dOutOffset, 0, batch);
+                        owner.SumRows(0, 0, batch);
+                    }
                     return;
                 }
                 fixed (T* w = whh, bias = bhh, d = dOut)
@@ -418,7 +426,11 @@ namespace Rnn.Layers
                 var (b0, b1) = BatchParts.Range(part, _chunks, _batch);
                 var whh = new ReadOnlySpan<T>(_whh, _whhLength);
                 if (_forward) _owner.ForwardRows(whh, new ReadOnlySpan<T>(_bhh, _bhhLength), b0, b1);
-                else _owner.BackwardRows(whh, new ReadOnlySpan<T>(_dOut, _dOutLength), _dOutStride, _dOutOffset, b0, b1);
+                else
+                {
+                    _owner.BackwardRows(whh, new ReadOnlySpan<T>(_dOut, _dOutLength), _dOutStride, _dOutOffset, b0, b1);
+                    _owner.SumRows(part, b0, b1);
+                }
             }
         }
 
@@ -478,9 +490,22 @@ namespace Rnn.Layers
             ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal)
         {
             if (_tokenTable is null) throw new InvalidOperationException("Backward on tokens follows a Forward on tokens.");
-            BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
-            int n = _steps * _batch, g = _width;
-            _tokenTable.Backward(parameters, gradients, tokens, ids.Slice(0, n), _dGates.AsSpan(0, n * g), g, _wih);
+            int n = _steps * _batch, g = _width, v = tokens.Vocabulary;
+            Workspace.Ensure(ref _rowIds, n);
+            ids.Slice(0, n).CopyTo(_rowIds);
+            _sumVocabulary = v;
+            try
+            {
+                BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
+            }
+            finally
+            {
+                _sumVocabulary = 0;
+            }
+            // S = the parts' per-id sums, added in part order; then dW_ih and dE from S.
+            var sums = _partSums[0].TokenSums.AsSpan(0, v * g);
+            for (int part = 1; part < BatchChunks.Count(_batch); part++) TensorPrimitives.Add<T>(sums, _partSums[part].TokenSums.AsSpan(0, v * g), sums);
+            TokenTable<T>.Backward(parameters, gradients, tokens, sums, g, _wih);
         }
 
         /// <summary>The reverse sweep and the gradients of W_hh and both biases; leaves the gate gradients in _dGates.</summary>
@@ -507,12 +532,72 @@ namespace Rnn.Layers
             if (_usePacked) Gemm.PackB(whh, h, g, _whhPacked);
             BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
-            // Weight gradients over all steps at once (W_ih's: by the caller, from X or per token id).
+            // The parts' shares of dW_hh and of both bias gradients (W_ih's: by the caller, from X or per token id).
             var gWhh = gradients.Slice(_whh, g * h);
-            var hPrevRows = _masked ? _hMasked.AsSpan(0, n * h) : _h.AsSpan((_reverse ? batch : 0) * h, n * h);
-            Gemm.MatMulTransA(dHidden, hPrevRows, gWhh, g, h, n, accumulate: true);
-            Rows.SumColumns<T>(dGates, gradients.Slice(_bih, g), n, g);
-            Rows.SumColumns<T>(dHidden, gradients.Slice(_bhh, g), n, g);
+            var gBih = gradients.Slice(_bih, g);
+            var gBhh = gradients.Slice(_bhh, g);
+            for (int part = 0; part < BatchChunks.Count(batch); part++)
+            {
+                var share = _partSums[part];
+                TensorPrimitives.Add<T>(gWhh, share.Whh.AsSpan(0, g * h), gWhh);
+                TensorPrimitives.Add<T>(gBih, share.Bih.AsSpan(0, g), gBih);
+                TensorPrimitives.Add<T>(gBhh, (gru ? share.Bhh : share.Bih).AsSpan(0, g), gBhh);
+            }
+        }
+
+        /// <summary>
+        /// The share of sequences [b0, b1) (part <paramref name="part"/>) of the sums over all rows that the weight gradients
+        /// need: Σ dHᵀ·h_prev (dW_hh), Σ dG (b_ih), Σ dH (b_hh; for LSTM and the simple RNN dH = dG) and, on token input,
+        /// Σ dG per token id. The part's rows (one block of sequences per step) are first copied together, so that dW_hh is
+        /// one GEMM over steps·rows.
+        /// </summary>
+        private void SumRows(int part, int b0, int b1)
+        {
+            int steps = _steps, batch = _batch, n = steps * batch, rows = b1 - b0, k = steps * rows, h = _hidden, g = _width;
+            bool gru = _cell == CellType.Gru;
+            var share = _partSums[part];
+            Workspace.Ensure(ref share.HiddenRows, k * g);
+            Workspace.Ensure(ref share.PrevRows, k * h);
+            Workspace.Ensure(ref share.Whh, g * h);
+            Workspace.Ensure(ref share.Bih, g);
+            Workspace.Ensure(ref share.Bhh, g);
+            var dGates = _dGates.AsSpan(0, n * g);
+            var dHidden = gru ? _dHidden.AsSpan(0, n * g) : dGates;
+            var hPrev = _masked ? _hMasked.AsSpan(0, n * h) : _h.AsSpan((_reverse ? batch : 0) * h, n * h);
+            var hiddenRows = share.HiddenRows.AsSpan(0, k * g);
+            var prevRows = share.PrevRows.AsSpan(0, k * h);
+            var bih = share.Bih.AsSpan(0, g);
+            var bhh = share.Bhh.AsSpan(0, g);
+            bih.Clear();
+            bhh.Clear();
+            Span<T> tokenSums = default;
+            if (_sumVocabulary > 0)
+            {
+                Workspace.Ensure(ref share.TokenSums, _sumVocabulary * g);
+                tokenSums = share.TokenSums.AsSpan(0, _sumVocabulary * g);
+                tokenSums.Clear();
+            }
+            for (int t = 0; t < steps; t++)
+            {
+                int r0 = t * batch + b0;
+                dHidden.Slice(r0 * g, rows * g).CopyTo(hiddenRows.Slice(t * rows * g));
+                hPrev.Slice(r0 * h, rows * h).CopyTo(prevRows.Slice(t * rows * h));
+                if (gru) Rows.SumColumns<T>(dGates.Slice(r0 * g, rows * g), bih, rows, g);
+                if (!tokenSums.IsEmpty) TokenTable<T>.AddToSums(_rowIds, dGates, r0, rows, g, tokenSums);
+            }
+            Rows.SumColumns<T>(hiddenRows, gru ? bhh : bih, k, g);
+            Gemm.MatMulTransA(hiddenRows, prevRows, share.Whh.AsSpan(0, g * h), g, h, k, accumulate: false);
+        }
+
+        /// <summary>One batch part's share of the weight-gradient sums (<see cref="SumRows"/>) and its workspaces.</summary>
+        private sealed class PartSums
+        {
+            public T[] HiddenRows = Array.Empty<T>();  // the part's rows of dH, step after step [steps·rows, gH]
+            public T[] PrevRows = Array.Empty<T>();    // the h_prev rows W_hh read for them [steps·rows, H]
+            public T[] Whh = Array.Empty<T>();         // Σ dHᵀ·h_prev [gH, H]
+            public T[] Bih = Array.Empty<T>();         // Σ dG [gH]
+            public T[] Bhh = Array.Empty<T>();         // GRU: Σ dH [gH]
+            public T[] TokenSums = Array.Empty<T>();   // token input: Σ dG per token id [V, gH]
         }
 
         /// <summary>

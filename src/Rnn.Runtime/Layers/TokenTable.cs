@@ -21,7 +21,6 @@ namespace Rnn.Layers
     internal sealed class TokenTable<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         private T[] _table = Array.Empty<T>();  // P [V, gH]: the input projection of every token id
-        private T[] _sums = Array.Empty<T>();   // S [V, gH]: per token id, the gate gradients of the rows reading it, summed
         private GemmPackedB<T>? _packed;        // W_ihᵀ packed, for a vocabulary that the GEMM would take by dot products
 
         /// <summary>Whether reading <paramref name="rows"/> token rows through a table pays: fewer ids than rows.</summary>
@@ -82,22 +81,24 @@ namespace Rnn.Layers
         }
 
         /// <summary>
-        /// From the gate gradients dG [N, gH] of the rows (0 at padding): S[v] = Σ_{r: ids[r] = v} dG[r] (rows in increasing
-        /// order), then dW_ih += Sᵀ·E and dE += S·W_ih (one-hot: dW_ih += Sᵀ), added into <paramref name="gradients"/>.
+        /// Adds the gate gradients dG of rows [r0, r0 + rows) to their ids' sums: S[ids[r]] += dG[r], rows in increasing order.
         /// </summary>
-        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, TokenBatch tokens, ReadOnlySpan<int> ids, ReadOnlySpan<T> dGates,
-            int g, int wihOffset)
+        public static void AddToSums(ReadOnlySpan<int> ids, ReadOnlySpan<T> dGates, int r0, int rows, int g, Span<T> sums)
         {
-            int v = tokens.Vocabulary, dim = tokens.Dim;
-            Workspace.Ensure(ref _sums, v * g);
-            var sums = _sums.AsSpan(0, v * g);
-            sums.Clear();
-            for (int r = 0; r < ids.Length; r++)
+            for (int r = r0; r < r0 + rows; r++)
             {
                 var sum = sums.Slice(ids[r] * g, g);
                 TensorPrimitives.Add<T>(sum, dGates.Slice(r * g, g), sum);
             }
+        }
 
+        /// <summary>
+        /// From the per-id sums S [V, gH] of the rows' gate gradients (0 at padding; <see cref="AddToSums"/>):
+        /// dW_ih += Sᵀ·E and dE += S·W_ih (one-hot: dW_ih += Sᵀ), added into <paramref name="gradients"/>.
+        /// </summary>
+        public static void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, TokenBatch tokens, ReadOnlySpan<T> sums, int g, int wihOffset)
+        {
+            int v = tokens.Vocabulary, dim = tokens.Dim;
             var gWih = gradients.Slice(wihOffset, g * dim);
             if (tokens.IsOneHot)
             {
