@@ -52,10 +52,96 @@ namespace Rnn.Layers
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var d = dy.Slice(0, rows * units);
+            if (rows >= 2 * BatchParts.MinRows && (long)rows * units * input >= ParallelMin)
+            {
+                BackwardParts<T>.Run(parameters, gradients, offset, input, units, activation, x, y, d, rows, dx);
+                return;
+            }
             Derivative(activation, y.Slice(0, rows * units), d);
             Gemm.MatMulTransA<T>(d, x, gradients.Slice(offset, units * input), units, input, rows, accumulate: true);
             Rows.SumColumns<T>(d, gradients.Slice(offset + units * input, units), rows, units);
             if (!dx.IsEmpty) Gemm.MatMul<T>(d, parameters.Slice(offset, units * input), dx, rows, input, units, accumulate: false);
+        }
+
+        /// <summary>Below this many multiply-adds per product a Backward runs as one part.</summary>
+        private const long ParallelMin = 1L << 18;
+
+        /// <summary>
+        /// Backward over many rows in two halves of the rows, on the kernel threads when they are free: each half takes its
+        /// rows' activation derivative, its share of dW (dyᵀx over its rows) and of db, and its rows of dx, from rows its
+        /// core wrote (batch-first rows: the halves of the batch when it is even, as <see cref="BatchParts"/> cuts it). The
+        /// shares are added in order, the same on any number of threads.
+        /// </summary>
+        private sealed unsafe class BackwardParts<T> : KernelJob where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            [ThreadStatic] private static BackwardParts<T>? t_job;
+            private readonly T[][] _weights = { Array.Empty<T>(), Array.Empty<T>() }, _biases = { Array.Empty<T>(), Array.Empty<T>() };
+            private T* _parameters, _x, _y, _dy, _dx;
+            private int _offset, _input, _units, _rows, _cut;
+            private bool _hasDx;
+            private Activation _activation;
+
+            public static void Run(ReadOnlySpan<T> parameters, Span<T> gradients, int offset, int input, int units, Activation activation,
+                ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dy, int rows, Span<T> dx)
+            {
+                AtLeast(x.Length, (long)rows * input, nameof(x), "[rows, input]");
+                AtLeast(y.Length, (long)rows * units, nameof(y), "[rows, units]");
+                AtLeast(dy.Length, (long)rows * units, nameof(dy), "[rows, units]");
+                if (!dx.IsEmpty) AtLeast(dx.Length, (long)rows * input, nameof(dx), "[rows, input]");
+                AtLeast(parameters.Length, (long)offset + units * input + units, nameof(parameters), "offset + [units, input] + [units]");
+                AtLeast(gradients.Length, (long)offset + units * input + units, nameof(gradients), "offset + [units, input] + [units]");
+                var job = t_job ??= new BackwardParts<T>();
+                for (int part = 0; part < 2; part++)
+                {
+                    Workspace.Ensure(ref job._weights[part], units * input);
+                    Workspace.Ensure(ref job._biases[part], units);
+                }
+                var weights = parameters.Slice(offset, units * input + units);
+                fixed (T* p = weights, xp = x, yp = y, dyp = dy, dxp = dx)
+                {
+                    job._parameters = p;
+                    job._x = xp;
+                    job._y = yp;
+                    job._dy = dyp;
+                    job._dx = dxp;
+                    (job._offset, job._input, job._units, job._rows, job._cut, job._hasDx, job._activation) =
+                        (offset, input, units, rows, rows / 2, !dx.IsEmpty, activation);
+                    try
+                    {
+                        KernelParallel.RunParts(job, 2);
+                    }
+                    finally
+                    {
+                        job._parameters = job._x = job._y = job._dy = job._dx = null;
+                    }
+                }
+                var gW = gradients.Slice(offset, units * input);
+                var gB = gradients.Slice(offset + units * input, units);
+                for (int part = 0; part < 2; part++)
+                {
+                    TensorPrimitives.Add<T>(gW, job._weights[part].AsSpan(0, units * input), gW);
+                    TensorPrimitives.Add<T>(gB, job._biases[part].AsSpan(0, units), gB);
+                }
+            }
+
+            private static void AtLeast(int length, long needed, string name, string shape)
+            {
+                if (length < needed) throw new ArgumentException($"{name} holds {length} values; {shape} needs {needed}.", name);
+            }
+
+            public override void RunPart(int part)
+            {
+                int r0 = part == 0 ? 0 : _cut, rows = part == 0 ? _cut : _rows - _cut, input = _input, units = _units;
+                var d = new Span<T>(_dy + (long)r0 * units, rows * units);
+                Derivative(_activation, new ReadOnlySpan<T>(_y + (long)r0 * units, rows * units), d);
+                var x = new ReadOnlySpan<T>(_x + (long)r0 * input, rows * input);
+                Gemm.MatMulTransA<T>(d, x, _weights[part].AsSpan(0, units * input), units, input, rows, accumulate: false);
+                var bias = _biases[part].AsSpan(0, units);
+                bias.Clear();
+                Rows.SumColumns<T>(d, bias, rows, units);
+                if (_hasDx)
+                    Gemm.MatMul<T>(d, new ReadOnlySpan<T>(_parameters, units * input), new Span<T>(_dx + (long)r0 * input, rows * input), rows, input, units, accumulate: false);
+            }
         }
 
         /// <summary>y = act(x) elementwise (softmax by rows of <paramref name="columns"/>).</summary>

@@ -448,18 +448,63 @@ namespace Rnn.Layers
         }
 
         /// <summary>Writes the outputs h_t into dst rows (stride, offset), 0 at padding.</summary>
-        public void CopyOutput(Span<T> dst, int stride, int offset)
+        public unsafe void CopyOutput(Span<T> dst, int stride, int offset)
+        {
+            int h = _hidden, batch = _batch, parts = BatchChunks.Count(batch);
+            long rows = (long)_steps * batch;
+            if (rows > 0 && dst.Length < (rows - 1) * stride + offset + h)
+                throw new ArgumentException($"dst holds {dst.Length} values; {rows} rows of stride {stride} need {(rows - 1) * stride + offset + h}.", nameof(dst));
+            if (parts == 1 || rows * h < OutputJob.ParallelMin)
+            {
+                CopyOutputRows(dst, stride, offset, 0, batch);
+                return;
+            }
+            // In the batch chunks' halves, each on the thread whose chunk wrote the rows.
+            fixed (T* d = dst)
+            {
+                var job = OutputJob.Instance ??= new OutputJob();
+                job.Dst = d;
+                (job.Owner, job.Length, job.Stride, job.Offset, job.Parts) = (this, dst.Length, stride, offset, parts);
+                try
+                {
+                    KernelParallel.RunParts(job, parts);
+                }
+                finally
+                {
+                    job.Owner = null!;
+                    job.Dst = null;
+                }
+            }
+        }
+
+        /// <summary>The output rows of sequences [b0, b1): h_t, 0 at padding.</summary>
+        private void CopyOutputRows(Span<T> dst, int stride, int offset, int b0, int b1)
         {
             int h = _hidden, batch = _batch;
             for (int t = 0; t < _steps; t++)
             {
                 int cur = (_reverse ? t : t + 1) * batch;
-                for (int b = 0; b < batch; b++)
+                for (int b = b0; b < b1; b++)
                 {
                     var target = dst.Slice((t * batch + b) * stride + offset, h);
                     if (Valid(t, b)) _h.AsSpan((cur + b) * h, h).CopyTo(target);
                     else target.Clear();
                 }
+            }
+        }
+
+        private sealed unsafe class OutputJob : KernelJob
+        {
+            public const int ParallelMin = 1 << 15;
+            [ThreadStatic] public static OutputJob? Instance;
+            public RecurrentDirection<T> Owner = null!;
+            public T* Dst;
+            public int Length, Stride, Offset, Parts;
+
+            public override void RunPart(int part)
+            {
+                var (b0, b1) = BatchParts.Range(part, Parts, Owner._batch);
+                Owner.CopyOutputRows(new Span<T>(Dst, Length), Stride, Offset, b0, b1);
             }
         }
 

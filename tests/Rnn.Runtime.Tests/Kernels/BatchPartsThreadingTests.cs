@@ -112,6 +112,65 @@ namespace Rnn.Tests.Kernels
             }
         }
 
+        [Theory]
+        [InlineData(Activation.Tanh, true)]
+        [InlineData(Activation.Linear, false)]
+        public void Dense_backward_over_many_rows_is_bit_identical_on_one_and_two_threads_and_right(Activation activation, bool withDx)
+        {
+            const int rows = 1000, input = 30, units = 20, offset = 7;   // 600 000 multiply-adds a product: two parts
+            var random = new Random(11);
+            double[] parameters = new double[offset + units * input + units];
+            for (int i = 0; i < parameters.Length; i++) parameters[i] = random.NextDouble() - 0.5;
+            double[] x = new double[rows * input];
+            for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() * 2 - 1;
+            double[] y = new double[rows * units];
+            DenseLayer.Forward<double>(parameters, offset, input, units, activation, x, rows, y);
+            double[] dy0 = new double[rows * units];
+            for (int i = 0; i < dy0.Length; i++) dy0[i] = random.NextDouble() * 2 - 1;
+            double[] start = new double[parameters.Length];
+            for (int i = 0; i < start.Length; i++) start[i] = random.NextDouble();
+
+            var results = new (double[] Gradients, double[] Dx)[2];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                using var scope = new KernelOptionsScope(maxThreads: threads);
+                double[] gradients = (double[])start.Clone(), dy = (double[])dy0.Clone(), dx = withDx ? new double[rows * input] : Array.Empty<double>();
+                int before = KernelParallel.ParallelRuns;
+                DenseLayer.Backward<double>(parameters, gradients, offset, input, units, activation, x, y, dy, rows, dx);
+                if (threads == 2) Assert.True(KernelParallel.ParallelRuns > before, "the backward was expected to run in two parts on the kernel threads");
+                results[threads - 1] = (gradients, dx);
+            }
+            Assert.Equal(results[0].Gradients, results[1].Gradients);
+            Assert.Equal(results[0].Dx, results[1].Dx);
+
+            // Against the definition: d = dy ⊙ act'(y); dW += dᵀx, db += Σ d, dx = d·W.
+            double[] d = new double[dy0.Length];
+            for (int i = 0; i < d.Length; i++) d[i] = activation == Activation.Tanh ? dy0[i] * (1 - y[i] * y[i]) : dy0[i];
+            for (int u = 0; u < units; u++)
+            {
+                double bias = start[offset + units * input + u];
+                for (int r = 0; r < rows; r++) bias += d[r * units + u];
+                Assert.Equal(bias, results[0].Gradients[offset + units * input + u], 9);
+                for (int k = 0; k < input; k++)
+                {
+                    double w = start[offset + u * input + k];
+                    for (int r = 0; r < rows; r++) w += d[r * units + u] * x[r * input + k];
+                    Assert.Equal(w, results[0].Gradients[offset + u * input + k], 9);
+                }
+            }
+            for (int i = 0; i < offset; i++) Assert.Equal(start[i], results[0].Gradients[i]);
+            if (withDx)
+            {
+                for (int r = 0; r < rows; r += 13)
+                    for (int k = 0; k < input; k++)
+                    {
+                        double sum = 0;
+                        for (int u = 0; u < units; u++) sum += d[r * units + u] * parameters[offset + u * input + k];
+                        Assert.Equal(sum, results[0].Dx[r * input + k], 9);
+                    }
+            }
+        }
+
         public static TheoryData<string> Optimizers() => new() { "adam", "adamw", "sgd-momentum", "sgd-nesterov" };
 
         private static Optimizer Make(string name) => name switch
