@@ -161,7 +161,7 @@ namespace Rnn.Layers
             {
                 for (int d = 0; d < _directions; d++)
                 {
-                    if (final) CopyStrided(Cell(top, d).FinalState, output, rows, Width, d * h);
+                    if (final) Cell(top, d).CopyFinalState(output, Width, d * h);
                     else Cell(top, d).CopyOutput(output, Width, d * h);
                 }
                 return;
@@ -171,7 +171,7 @@ namespace Rnn.Layers
             var scratch = _mergeScratch.AsSpan(0, rows * 2 * h);
             for (int d = 0; d < 2; d++)
             {
-                if (final) CopyStrided(Cell(top, d).FinalState, scratch, rows, 2 * h, d * h);
+                if (final) Cell(top, d).CopyFinalState(scratch, 2 * h, d * h);
                 else Cell(top, d).CopyOutput(scratch, 2 * h, d * h);
             }
             T half = T.One / (T.One + T.One);
@@ -279,7 +279,7 @@ namespace Rnn.Layers
                 other = _mergeScratch.AsSpan(0, rows * 2 * h);
                 for (int d = 0; d < 2; d++)
                 {
-                    if (final) CopyStrided(Cell(top, d).FinalState, other, rows, 2 * h, d * h);
+                    if (final) Cell(top, d).CopyFinalState(other, 2 * h, d * h);
                     else Cell(top, d).CopyOutput(other, 2 * h, d * h);
                 }
             }
@@ -372,11 +372,5 @@ namespace Rnn.Layers
         }
 
         private RecurrentDirection<T> Cell(int layer, int direction) => _cells[layer * _directions + direction];
-
-        private static void CopyStrided(ReadOnlySpan<T> src, Span<T> dst, int rows, int stride, int offset)
-        {
-            int w = src.Length / Math.Max(rows, 1);
-            for (int r = 0; r < rows; r++) src.Slice(r * w, w).CopyTo(dst.Slice(r * stride + offset, w));
-        }
     }
 }

@@ -81,11 +81,11 @@ namespace Rnn.Layers
         }
 
         /// <summary>
-        /// Adds the gate gradients dG of rows [r0, r0 + rows) to their ids' sums: S[ids[r]] += dG[r], rows in increasing order.
+        /// Adds the gate gradients dG [ids.Length, gH] of rows to their ids' sums: S[ids[r]] += dG[r], rows in increasing order.
         /// </summary>
-        public static void AddToSums(ReadOnlySpan<int> ids, ReadOnlySpan<T> dGates, int r0, int rows, int g, Span<T> sums)
+        public static void AddToSums(ReadOnlySpan<int> ids, ReadOnlySpan<T> dGates, int g, Span<T> sums)
         {
-            for (int r = r0; r < r0 + rows; r++)
+            for (int r = 0; r < ids.Length; r++)
             {
                 var sum = sums.Slice(ids[r] * g, g);
                 TensorPrimitives.Add<T>(sum, dGates.Slice(r * g, g), sum);

@@ -68,5 +68,90 @@ namespace Rnn.Tests.Layers
                     $"{cell}, tokens={tokens}, padded={padded}: d loss / d parameter {i} is {gradients[i]:R}, finite differences {expected:R}");
             }
         }
+
+        [Theory]
+        [InlineData(CellType.Gru, Merge.Concat)]
+        [InlineData(CellType.Lstm, Merge.Sum)]
+        public void Bidirectional_stacked_with_recurrent_dropout_and_final_state_gradients_match_finite_differences(CellType cell, Merge merge)
+        {
+            // Two layers of two directions (the reverse one walks its part's rows backwards), recurrent dropout (a mask per
+            // sequence, drawn the same way each Forward from a fresh source), padding, and the loss on both the outputs and
+            // the final states; the input gradient too.
+            const int batch = 18, steps = 4, input = 3, hidden = 3;
+            int n = batch * steps;
+            var random = new Random(7);
+            var block = new RecurrentBlock<double>(cell, input, hidden, layers: 2, directions: 2, merge, parameterOffset: 0, dropout: 0f, recurrentDropout: 0.3f);
+            double[] parameters = new double[block.ParameterCount];
+            for (int i = 0; i < parameters.Length; i++) parameters[i] = random.NextDouble() - 0.5;
+            double[] x = new double[n * input];
+            for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() * 2 - 1;
+            int[] lengths = new int[batch];
+            for (int b = 0; b < batch; b++) lengths[b] = b % 4 == 1 ? 1 + random.Next(steps) : steps;
+            int width = block.OutputSize;
+            double[] dOutput = new double[n * width], dFinal = new double[batch * width];
+            for (int t = 0; t < steps; t++)
+                for (int b = 0; b < batch; b++)
+                    if (t < lengths[b])
+                        for (int k = 0; k < width; k++) dOutput[(t * batch + b) * width + k] = random.NextDouble() * 2 - 1;
+            for (int i = 0; i < dFinal.Length; i++) dFinal[i] = random.NextDouble() * 2 - 1;
+
+            double[] output = new double[n * width], final = new double[batch * width];
+            double Loss(double[] p, double[] xs)
+            {
+                block.Forward(p, xs, steps, batch, lengths, output, random: new RandomSource(99));
+                block.FinalState(final);
+                double loss = 0;
+                for (int i = 0; i < output.Length; i++) loss += output[i] * dOutput[i];
+                for (int i = 0; i < final.Length; i++) loss += final[i] * dFinal[i];
+                return loss;
+            }
+
+            Loss(parameters, x);
+            double[] gradients = new double[parameters.Length], dx = new double[x.Length];
+            block.Backward(parameters, gradients, x, dOutput, dFinal, dx);
+
+            const double eps = 1e-6;
+            void Check(double[] values, double[] analytic, string what)
+            {
+                for (int i = 0; i < values.Length; i += 3)
+                {
+                    double keep = values[i];
+                    values[i] = keep + eps;
+                    double up = Loss(parameters, x);
+                    values[i] = keep - eps;
+                    double down = Loss(parameters, x);
+                    values[i] = keep;
+                    double expected = (up - down) / (2 * eps);
+                    Assert.True(Math.Abs(expected - analytic[i]) <= 1e-6 + 1e-6 * Math.Abs(expected),
+                        $"{cell} {merge}: d loss / d {what}[{i}] is {analytic[i]:R}, finite differences {expected:R}");
+                }
+            }
+            Check(parameters, gradients, "parameter");
+            Check(x, dx, "x");
+        }
+
+        [Fact]
+        public void Stateful_forwards_of_a_two_part_batch_continue_where_the_last_one_ended()
+        {
+            // Two carrying Forwards over halves of the steps give the outputs of one Forward over all of them.
+            const int batch = 20, steps = 6, input = 2, hidden = 5;
+            var random = new Random(13);
+            var whole = new RecurrentBlock<double>(CellType.Lstm, input, hidden, 2, 1, Merge.Concat, 0);
+            var halves = new RecurrentBlock<double>(CellType.Lstm, input, hidden, 2, 1, Merge.Concat, 0);
+            double[] parameters = new double[whole.ParameterCount];
+            for (int i = 0; i < parameters.Length; i++) parameters[i] = random.NextDouble() - 0.5;
+            double[] x = new double[steps * batch * input];   // time-major: the first half of the steps comes first
+            for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble() * 2 - 1;
+            double[] all = new double[steps * batch * hidden], first = new double[steps / 2 * batch * hidden], second = new double[first.Length];
+            whole.Forward(parameters, x, steps, batch, default, all);
+            int half = steps / 2 * batch * input;
+            halves.Forward(parameters, x.AsSpan(0, half), steps / 2, batch, default, first, carry: true);
+            halves.Forward(parameters, x.AsSpan(half, half), steps / 2, batch, default, second, carry: true);
+            for (int i = 0; i < first.Length; i++)
+            {
+                Assert.Equal(all[i], first[i], 12);
+                Assert.Equal(all[first.Length + i], second[i], 12);
+            }
+        }
     }
 }
