@@ -45,10 +45,11 @@ namespace Rnn.Layers
         private int[] _rowIds = Array.Empty<int>();  // the token id of every row (time-major) while a token Forward or Backward runs
         private bool _gatherRows;                // ForwardRows gathers each step's gate rows from the token table first
         private T[] _dHidden = Array.Empty<T>(); // GRU: [N, gH] gradient of the hidden-side sums
-        // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh): every step's product
-        // then runs the GEMM micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
+        // W_hh packed once per Forward (as W_hhᵀ for h·W_hhᵀ) and once per Backward (as W_hh for dH·W_hh) by each batch
+        // chunk into its own copy (made on, and read from, its own core): every step's product then runs the GEMM
+        // micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
         private const int PackedMinRows = 4;
-        private readonly GemmPackedB<T> _whhPacked = new();
+        private readonly GemmPackedB<T>[] _whhPacked = { new(), new() };
         private bool _usePacked;
         private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
         // Per batch part (BatchParts): the part's share of the weight-gradient sums over the rows, made by the thread that ran
@@ -252,7 +253,6 @@ namespace Rnn.Layers
             }
 
             _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
-            if (_usePacked) Gemm.PackBTransposed(whh, g, h, _whhPacked);
             BatchChunks.Run(this, batch, forward: true, whh, bhh, default, 0, 0);
             if (carry) KeepFinalState();
         }
@@ -261,6 +261,8 @@ namespace Rnn.Layers
         private void ForwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh, int b0, int b1)
         {
             int steps = _steps, batch = _batch, h = _hidden, g = _width, rows = b1 - b0;
+            var packed = _whhPacked[b0 < _split ? 0 : 1];
+            if (_usePacked) Gemm.PackBTransposed(whh, g, h, packed);
             var gates = _gates.AsSpan(0, steps * batch * g);
             for (int s = 0; s < steps; s++)
             {
@@ -280,14 +282,14 @@ namespace Rnn.Layers
                 if (_cell == CellType.Gru)
                 {
                     var hh = _hh.AsSpan(b0 * g, rows * g);
-                    HhProduct(whh, hIn, hh, rows, accumulate: false);
+                    HhProduct(whh, packed, hIn, hh, rows, accumulate: false);
                     Rows.AddBias(hh, bhh, rows, g);
                 }
                 else
                 {
                     // The block is contiguous: W_hh h adds straight into it (the GEMM adds its finished sum to C, the same
                     // float addition as a separate pass would make).
-                    HhProduct(whh, hIn, block, rows, accumulate: true);
+                    HhProduct(whh, packed, hIn, block, rows, accumulate: true);
                 }
                 for (int i = 0; i < rows; i++)
                 {
@@ -321,6 +323,8 @@ namespace Rnn.Layers
         private void BackwardRows(ReadOnlySpan<T> whh, ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, int b0, int b1)
         {
             int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width, rows = b1 - b0;
+            var packed = _whhPacked[b0 < _split ? 0 : 1];
+            if (_usePacked) Gemm.PackB(whh, h, g, packed);
             bool gru = _cell == CellType.Gru;
             var dGates = _dGates.AsSpan(0, n * g);
             var dHidden = gru ? _dHidden.AsSpan(0, n * g) : dGates;
@@ -364,11 +368,11 @@ namespace Rnn.Layers
                     // and the GEMM adds its finished sum to it, the same addition as below).
                     var dhRows = dh.Slice(b0 * h, rows * h);
                     if (gru) _dhDirect.AsSpan(b0 * h, rows * h).CopyTo(dhRows);
-                    DhProduct(whh, dHidden.Slice(row * g, rows * g), dhRows, rows, accumulate: gru);
+                    DhProduct(whh, packed, dHidden.Slice(row * g, rows * g), dhRows, rows, accumulate: gru);
                     continue;
                 }
                 var dhPrev = _dhPrev.AsSpan(b0 * h, rows * h);
-                DhProduct(whh, dHidden.Slice(row * g, rows * g), dhPrev, rows, accumulate: false);
+                DhProduct(whh, packed, dHidden.Slice(row * g, rows * g), dhPrev, rows, accumulate: false);
                 for (int b = b0; b < b1; b++)
                 {
                     if (!Valid(t, b)) continue;
@@ -382,16 +386,16 @@ namespace Rnn.Layers
         }
 
         /// <summary>h [rows, H] · W_hhᵀ into dst [rows, gH] (added to it when <paramref name="accumulate"/>).</summary>
-        private void HhProduct(ReadOnlySpan<T> whh, ReadOnlySpan<T> h, Span<T> dst, int rows, bool accumulate)
+        private void HhProduct(ReadOnlySpan<T> whh, GemmPackedB<T> packed, ReadOnlySpan<T> h, Span<T> dst, int rows, bool accumulate)
         {
-            if (_usePacked) Gemm.MatMulPacked(h, _whhPacked, dst, rows, accumulate);
+            if (_usePacked) Gemm.MatMulPacked(h, packed, dst, rows, accumulate);
             else Gemm.MatMulTransB(h, whh, dst, rows, _width, _hidden, accumulate);
         }
 
         /// <summary>dH_t [rows, gH] · W_hh [gH, H] into dst (added to it when <paramref name="accumulate"/>).</summary>
-        private void DhProduct(ReadOnlySpan<T> whh, ReadOnlySpan<T> dHidden, Span<T> dst, int rows, bool accumulate)
+        private void DhProduct(ReadOnlySpan<T> whh, GemmPackedB<T> packed, ReadOnlySpan<T> dHidden, Span<T> dst, int rows, bool accumulate)
         {
-            if (_usePacked) Gemm.MatMulPacked(dHidden, _whhPacked, dst, rows, accumulate);
+            if (_usePacked) Gemm.MatMulPacked(dHidden, packed, dst, rows, accumulate);
             else Gemm.MatMul(dHidden, whh, dst, rows, _hidden, _width, accumulate);
         }
 
@@ -644,7 +648,6 @@ namespace Rnn.Layers
 
             var whh = parameters.Slice(_whh, g * h);
             _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
-            if (_usePacked) Gemm.PackB(whh, h, g, _whhPacked);
             BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
             // The parts' shares of dW_hh and of both bias gradients (W_ih's: by the caller, from X or per token id).
