@@ -9,14 +9,15 @@ namespace Rnn.Layers
     /// One direction of one layer of a recurrent module, run GEMM-shaped as cuDNN does: the input
     /// projection X·W_ihᵀ for every step is one GEMM before the recurrence; each step is one
     /// [B×H]·[H×gH] GEMM followed by one fused elementwise pass; backward accumulates the weight
-    /// gradients with one GEMM each over all steps.
+    /// gradients with one GEMM per batch part over all steps.
     /// </summary>
     /// <remarks>
-    /// Sequences are time-major inside: row t·B + b is step t of sequence b. States live in T+1 blocks of
-    /// B rows: for the forward direction block 0 is the initial state and block t+1 the state after step t;
-    /// for the reverse direction block T is the initial state and block t the state after step t. A step at or
-    /// after a sequence's length carries the state unchanged and outputs 0, so the forward direction ends
-    /// on the last valid step and the reverse direction starts there.
+    /// Inputs and outputs are time-major: row t·B + b is step t of sequence b. Inside, the batch runs in one or two
+    /// parts (<see cref="BatchParts"/>), and each part's rows form one block, step after step (see the fields). States
+    /// live in T+1 slots of a part's rows: for the forward direction slot 0 is the initial state and slot t+1 the state
+    /// after step t; for the reverse direction slot T is the initial state and slot t the state after step t. A step at
+    /// or after a sequence's length carries the state unchanged and outputs 0, so the forward direction ends on the last
+    /// valid step and the reverse direction starts there.
     /// </remarks>
     internal sealed class RecurrentDirection<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -62,7 +63,7 @@ namespace Rnn.Layers
 
         // Keras' recurrent dropout: one mask per sequence on h_{t−1} where it meets W_hh, fixed over the steps.
         private T[] _recurrentMask = Array.Empty<T>();  // [B, H], 0 or 1/(1−rate)
-        private T[] _hMasked = Array.Empty<T>();        // [N, H] row t·B+b: h_{t−1} ⊙ mask, what W_hh read at step t
+        private T[] _hMasked = Array.Empty<T>();        // [N, H] row (t, b): h_{t−1} ⊙ mask, what W_hh read at step t
         private bool _masked;
 
         // Stateful training: the final state of the last Forward, the next Forward's initial state when the batch matches.
