@@ -36,7 +36,6 @@ namespace Rnn.Layers
         private int _split;                      // the first sequence of part 1 (= batch when the batch is one part)
         private T[] _gates = Array.Empty<T>();   // [N, gH] input projection, then the gate activations
         private T[] _projection = Array.Empty<T>();  // Forward on vectors: X·W_ihᵀ + b, time-major as X; the chunks copy their rows
-        private T[] _xRows = Array.Empty<T>(), _dxRows = Array.Empty<T>();  // Backward on vectors: one part's rows of X and of dX
         private T[] _hn = Array.Empty<T>();      // GRU: [N, H] W_hn h + b_hn
         private T[] _h = Array.Empty<T>();       // [(T+1)·B, H]
         private T[] _c = Array.Empty<T>();       // LSTM: [(T+1)·B, H]
@@ -57,6 +56,8 @@ namespace Rnn.Layers
         // the part's backward sweep right after it, from rows still in its core's caches; the shares are added in part order.
         private readonly PartSums[] _partSums = { new(), new() };
         private int _sumVocabulary;  // while a token Backward runs: the vocabulary, and the parts also sum dG per token id
+        // While a Backward on vectors runs: X, W_ih and dX (null for none); the parts also make their shares of dW_ih and their rows of dX.
+        private unsafe T* _sumX, _sumWih, _sumDx;
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
         private bool _full;  // every sequence valid at every step (no padding)
@@ -571,35 +572,28 @@ namespace Rnn.Layers
         /// dFinal d loss / d final state [B, H] (empty for none). Adds into the parameter gradients and into dx
         /// [steps·batch, input] when dx is not empty.
         /// </summary>
-        public void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
+        public unsafe void Backward(ReadOnlySpan<T> parameters, Span<T> gradients, ReadOnlySpan<T> x,
             ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal, Span<T> dx)
         {
-            BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
-            int steps = _steps, batch = _batch, n = steps * batch, g = _width, input = _input;
+            int n = _steps * _batch, g = _width, input = _input;
             if (x.Length < n * input) throw new ArgumentException($"x holds {x.Length} values; [steps·batch, input] needs {n * input}.", nameof(x));
-            var dGates = _dGates.AsSpan(0, n * g);
-            var wih = parameters.Slice(_wih, g * input);
-            var gWih = gradients.Slice(_wih, g * input);
-            // Part by part (the gate rows' layout): X's rows of the part gathered, dW_ih += dGᵀ·X, dX += dG·W_ih.
-            for (int part = 0; part < Parts; part++)
+            if (!dx.IsEmpty && dx.Length < n * input) throw new ArgumentException($"dx holds {dx.Length} values; [steps·batch, input] needs {n * input}.", nameof(dx));
+            fixed (T* xp = x, wp = parameters.Slice(_wih, g * input), dxp = dx)
             {
-                var (b0, b1) = Part(part);
-                int rows = b1 - b0, k = steps * rows;
-                Workspace.Ensure(ref _xRows, k * input);
-                var xRows = _xRows.AsSpan(0, k * input);
-                for (int t = 0; t < steps; t++) x.Slice((t * batch + b0) * input, rows * input).CopyTo(xRows.Slice(t * rows * input));
-                var dG = dGates.Slice(StepRow(0, b0, rows) * g, k * g);
-                Gemm.MatMulTransA(dG, xRows, gWih, g, input, k, accumulate: true);
-                if (dx.IsEmpty) continue;
-                Workspace.Ensure(ref _dxRows, k * input);
-                var dxRows = _dxRows.AsSpan(0, k * input);
-                Gemm.MatMul(dG, wih, dxRows, k, input, g, accumulate: false);
-                for (int t = 0; t < steps; t++)
+                _sumX = xp;
+                _sumWih = wp;
+                _sumDx = dx.IsEmpty ? null : dxp;
+                try
                 {
-                    var target = dx.Slice((t * batch + b0) * input, rows * input);
-                    TensorPrimitives.Add<T>(target, dxRows.Slice(t * rows * input, rows * input), target);
+                    BackwardThroughTime(parameters, gradients, dOut, dOutStride, dOutOffset, dFinal);
+                }
+                finally
+                {
+                    _sumX = _sumWih = _sumDx = null;
                 }
             }
+            var gWih = gradients.Slice(_wih, g * input);
+            for (int part = 0; part < Parts; part++) TensorPrimitives.Add<T>(gWih, _partSums[part].Wih.AsSpan(0, g * input), gWih);
         }
 
         /// <summary>
@@ -670,7 +664,7 @@ namespace Rnn.Layers
         /// Σ dG per token id. The part's rows (one block of sequences per step) are first copied together, so that dW_hh is
         /// one GEMM over steps·rows.
         /// </summary>
-        private void SumRows(int part, int b0, int b1)
+        private unsafe void SumRows(int part, int b0, int b1)
         {
             int steps = _steps, batch = _batch, n = steps * batch, rows = b1 - b0, k = steps * rows, h = _hidden, g = _width;
             bool gru = _cell == CellType.Gru;
@@ -699,6 +693,29 @@ namespace Rnn.Layers
                     TokenTable<T>.AddToSums(_rowIds.AsSpan(t * batch + b0, rows), dGates.Slice(t * rows * g, rows * g), g, tokenSums);
             }
             Gemm.MatMulTransA(dHidden, hPrev, share.Whh.AsSpan(0, g * h), g, h, k, accumulate: false);
+            if (_sumX != null) InputRows(share, b0, rows, dGates);
+        }
+
+        /// <summary>
+        /// On vector input, a part's share of dW_ih = dGᵀ·X over its rows (X's rows of the part copied together first) and
+        /// its rows of dX += dG·W_ih.
+        /// </summary>
+        private unsafe void InputRows(PartSums share, int b0, int rows, ReadOnlySpan<T> dGates)
+        {
+            int steps = _steps, batch = _batch, k = steps * rows, g = _width, input = _input;
+            Workspace.Ensure(ref share.InputRows, k * input);
+            Workspace.Ensure(ref share.Wih, g * input);
+            var xRows = share.InputRows.AsSpan(0, k * input);
+            for (int t = 0; t < steps; t++) new ReadOnlySpan<T>(_sumX + (t * batch + b0) * input, rows * input).CopyTo(xRows.Slice(t * rows * input));
+            Gemm.MatMulTransA(dGates, xRows, share.Wih.AsSpan(0, g * input), g, input, k, accumulate: false);
+            if (_sumDx == null) return;
+            // dX's rows of the part: the product for all of them (into the same scratch), then added step by step.
+            Gemm.MatMul(dGates, new ReadOnlySpan<T>(_sumWih, g * input), xRows, k, input, g, accumulate: false);
+            for (int t = 0; t < steps; t++)
+            {
+                var target = new Span<T>(_sumDx + (t * batch + b0) * input, rows * input);
+                TensorPrimitives.Add<T>(target, xRows.Slice(t * rows * input, rows * input), target);
+            }
         }
 
         /// <summary>One batch part's share of the weight-gradient sums (<see cref="SumRows"/>) and its workspaces.</summary>
@@ -708,6 +725,8 @@ namespace Rnn.Layers
             public T[] Bih = Array.Empty<T>();         // Σ dG [gH]
             public T[] Bhh = Array.Empty<T>();         // GRU: Σ dH [gH]
             public T[] TokenSums = Array.Empty<T>();   // token input: Σ dG per token id [V, gH]
+            public T[] InputRows = Array.Empty<T>();   // vector input: the part's rows of X, then of its dX [steps·rows, input]
+            public T[] Wih = Array.Empty<T>();         // vector input: Σ dGᵀ·X [gH, input]
         }
 
         /// <summary>
