@@ -52,8 +52,9 @@ namespace Rnn.Kernels
         /// <summary>
         /// Runs a job cut into a fixed number of parts (chosen from the sizes, never from the thread count): on the kernel
         /// threads when <see cref="KernelOptions.MaxThreads"/> allows and this thread is not running a part already,
-        /// else one part after the other here. Part p runs on the same thread every time (the caller runs part 0), so
-        /// phases cut the same way find their rows in their own core's caches.
+        /// else one part after the other here. The caller runs part 0 and the first worker part 1 (unless it has not started
+        /// when the caller is done, or the pool is busy: then the caller runs it), so phases cut the same way normally find
+        /// their rows in their own core's caches.
         /// </summary>
         public static void RunParts(KernelJob job, int parts)
         {

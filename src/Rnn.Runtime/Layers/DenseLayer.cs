@@ -88,8 +88,8 @@ namespace Rnn.Layers
                 AtLeast(y.Length, (long)rows * units, nameof(y), "[rows, units]");
                 AtLeast(dy.Length, (long)rows * units, nameof(dy), "[rows, units]");
                 if (!dx.IsEmpty) AtLeast(dx.Length, (long)rows * input, nameof(dx), "[rows, input]");
-                AtLeast(parameters.Length, (long)offset + units * input + units, nameof(parameters), "offset + [units, input] + [units]");
-                AtLeast(gradients.Length, (long)offset + units * input + units, nameof(gradients), "offset + [units, input] + [units]");
+                AtLeast(parameters.Length, (long)offset + (long)units * input + units, nameof(parameters), "offset + [units, input] + [units]");
+                AtLeast(gradients.Length, (long)offset + (long)units * input + units, nameof(gradients), "offset + [units, input] + [units]");
                 var job = t_job ??= new BackwardParts<T>();
                 for (int part = 0; part < 2; part++)
                 {

@@ -38,7 +38,7 @@ namespace Rnn.Layers
             {
                 if (parts == 1)
                 {
-                    Rows(s, d, 0, batch, batch, steps, features, toTimeMajor);
+                    CopyRows(s, d, 0, batch, batch, steps, features, toTimeMajor);
                     return;
                 }
                 var job = ConvertJob<T>.Instance ??= new ConvertJob<T>();
@@ -55,7 +55,7 @@ namespace Rnn.Layers
         }
 
         /// <summary>Converts the rows of sequences [b0, b1).</summary>
-        private static unsafe void Rows<T>(T* src, T* dst, int b0, int b1, int batch, int steps, int features, bool toTimeMajor)
+        private static unsafe void CopyRows<T>(T* src, T* dst, int b0, int b1, int batch, int steps, int features, bool toTimeMajor)
             where T : unmanaged
         {
             for (int b = b0; b < b1; b++)
@@ -86,7 +86,7 @@ namespace Rnn.Layers
             public override void RunPart(int part)
             {
                 var (b0, b1) = BatchParts.Range(part, _parts, _batch);
-                Rows(_src, _dst, b0, b1, _batch, _steps, _features, _toTimeMajor);
+                CopyRows(_src, _dst, b0, b1, _batch, _steps, _features, _toTimeMajor);
             }
         }
     }

@@ -57,7 +57,9 @@ namespace Rnn.Layers
         // the part's backward sweep right after it, from rows still in its core's caches; the shares are added in part order.
         private readonly PartSums[] _partSums = { new(), new() };
         private int _sumVocabulary;  // while a token Backward runs: the vocabulary, and the parts also sum dG per token id
-        // While a Backward on vectors runs: X, W_ih and dX (null for none); the parts also make their shares of dW_ih and their rows of dX.
+        // While a Backward on vectors runs (_sumInput): X, W_ih and dX (null for none; X is null too when it is empty); the
+        // parts also make their shares of dW_ih and their rows of dX.
+        private bool _sumInput;
         private unsafe T* _sumX, _sumWih, _sumDx;
         private int _steps, _batch;
         private int[] _lengths = Array.Empty<int>();
@@ -117,7 +119,7 @@ namespace Rnn.Layers
         private int Parts => _split == _batch ? 1 : 2;
 
         // Per-sequence rows that a sweep writes at every step (dh, dc, dh_prev, the direct part of dh; GRU's W_hh h + b_hh)
-        // have SequenceGap elements after each part's rows, so the two chunks' threads never write next to each other
+        // have SequenceGap elements after each of two parts' rows, so the two chunks' threads never write next to each other
         // (with the halves adjacent, the backward sweep ran 10–20 % slower on two threads than on one).
         private const int SequenceGap = 4096;
 
@@ -125,7 +127,7 @@ namespace Rnn.Layers
         private int SequenceOffset(int b, int width) => b * width + (b < _split ? 0 : SequenceGap);
 
         /// <summary>The length of a per-sequence workspace of rows of <paramref name="width"/> elements.</summary>
-        private int SequenceLength(int width) => _batch * width + 2 * SequenceGap;
+        private int SequenceLength(int width) => _batch * width + (Parts == 2 ? 2 * SequenceGap : 0);
 
         /// <summary>Floats of carried state per sequence: h, and c for LSTM.</summary>
         public int StateSize => _cell == CellType.Lstm ? 2 * _hidden : _hidden;
@@ -425,7 +427,7 @@ namespace Rnn.Layers
             private RecurrentDirection<T> _owner = null!;
             private bool _forward;
             private T* _whh, _bhh, _dOut;
-            private int _whhLength, _bhhLength, _dOutLength, _dOutStride, _dOutOffset, _batch, _chunks;
+            private int _whhLength, _bhhLength, _dOutLength, _dOutStride, _dOutOffset;
 
             /// <summary>Number of chunks for a batch (<see cref="BatchParts"/>).</summary>
             public static int Count(int batch) => BatchParts.Count(batch);
@@ -457,8 +459,6 @@ namespace Rnn.Layers
                     job._dOutLength = dOut.Length;
                     job._dOutStride = dOutStride;
                     job._dOutOffset = dOutOffset;
-                    job._batch = batch;
-                    job._chunks = chunks;
                     try
                     {
                         KernelParallel.RunParts(job, chunks);
@@ -473,7 +473,7 @@ namespace Rnn.Layers
 
             public override void RunPart(int part)
             {
-                var (b0, b1) = BatchParts.Range(part, _chunks, _batch);
+                var (b0, b1) = _owner.Part(part);
                 var whh = new ReadOnlySpan<T>(_whh, _whhLength);
                 if (_forward) _owner.ForwardRows(whh, new ReadOnlySpan<T>(_bhh, _bhhLength), b0, b1);
                 else
@@ -593,6 +593,7 @@ namespace Rnn.Layers
             if (!dx.IsEmpty && dx.Length < n * input) throw new ArgumentException($"dx holds {dx.Length} values; [steps·batch, input] needs {n * input}.", nameof(dx));
             fixed (T* xp = x, wp = parameters.Slice(_wih, g * input), dxp = dx)
             {
+                _sumInput = true;
                 _sumX = xp;
                 _sumWih = wp;
                 _sumDx = dx.IsEmpty ? null : dxp;
@@ -602,6 +603,7 @@ namespace Rnn.Layers
                 }
                 finally
                 {
+                    _sumInput = false;
                     _sumX = _sumWih = _sumDx = null;
                 }
             }
@@ -675,12 +677,13 @@ namespace Rnn.Layers
         /// <summary>
         /// The share of sequences [b0, b1) (part <paramref name="part"/>) of the sums over all rows that the weight gradients
         /// need: Σ dHᵀ·h_prev (dW_hh), Σ dG (b_ih), Σ dH (b_hh; for LSTM and the simple RNN dH = dG) and, on token input,
-        /// Σ dG per token id. The part's rows (one block of sequences per step) are first copied together, so that dW_hh is
-        /// one GEMM over steps·rows.
+        /// Σ dG per token id; on vector input also its share of dW_ih and its rows of dX (<see cref="InputRows"/>). The part's
+        /// rows are one block (step after step), so dW_hh is one GEMM over steps·rows. Every share is written, zero when
+        /// there are no rows.
         /// </summary>
         private unsafe void SumRows(int part, int b0, int b1)
         {
-            int steps = _steps, batch = _batch, n = steps * batch, rows = b1 - b0, k = steps * rows, h = _hidden, g = _width;
+            int steps = _steps, batch = _batch, rows = b1 - b0, k = steps * rows, h = _hidden, g = _width;
             bool gru = _cell == CellType.Gru;
             var share = _partSums[part];
             Workspace.Ensure(ref share.Whh, g * h);
@@ -707,7 +710,7 @@ namespace Rnn.Layers
                     TokenTable<T>.AddToSums(_rowIds.AsSpan(t * batch + b0, rows), dGates.Slice(t * rows * g, rows * g), g, tokenSums);
             }
             Gemm.MatMulTransA(dHidden, hPrev, share.Whh.AsSpan(0, g * h), g, h, k, accumulate: false);
-            if (_sumX != null) InputRows(share, b0, rows, dGates);
+            if (_sumInput) InputRows(share, b0, rows, dGates);
         }
 
         /// <summary>
@@ -722,7 +725,7 @@ namespace Rnn.Layers
             var xRows = share.InputRows.AsSpan(0, k * input);
             for (int t = 0; t < steps; t++) new ReadOnlySpan<T>(_sumX + (t * batch + b0) * input, rows * input).CopyTo(xRows.Slice(t * rows * input));
             Gemm.MatMulTransA(dGates, xRows, share.Wih.AsSpan(0, g * input), g, input, k, accumulate: false);
-            if (_sumDx == null) return;
+            if (_sumDx == null || k == 0) return;
             // dX's rows of the part: the product for all of them (into the same scratch), then added step by step.
             Gemm.MatMul(dGates, new ReadOnlySpan<T>(_sumWih, g * input), xRows, k, input, g, accumulate: false);
             for (int t = 0; t < steps; t++)

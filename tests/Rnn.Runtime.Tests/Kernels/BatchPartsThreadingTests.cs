@@ -171,6 +171,63 @@ namespace Rnn.Tests.Kernels
             }
         }
 
+        [Theory]
+        [InlineData(CellType.Gru, false)]
+        [InlineData(CellType.Lstm, true)]
+        [InlineData(CellType.RnnRelu, false)]
+        public void Recurrent_blocks_are_bit_identical_on_one_and_two_threads(CellType cell, bool tokens)
+        {
+            // Odd batch (halves of 8 and 9 sequences), both directions, two layers, recurrent dropout, padding, outputs and
+            // final states, on vectors or token ids through the table: every output, gradient and input gradient.
+            const int batch = 17, steps = 12, input = 5, hidden = 16, vocabulary = 7;
+            int n = batch * steps, embedding = tokens ? vocabulary * input : 0;
+            var random = new Random(21);
+            var results = new double[2][][];
+            foreach (int threads in new[] { 1, 2 })
+            {
+                using var scope = new KernelOptionsScope(maxThreads: threads);
+                var block = new RecurrentBlock<double>(cell, input, hidden, layers: 2, directions: 2, Merge.Concat, parameterOffset: embedding,
+                    dropout: 0f, recurrentDropout: 0.25f);
+                var r = new Random(4);
+                double[] parameters = new double[embedding + block.ParameterCount];
+                for (int i = 0; i < parameters.Length; i++) parameters[i] = r.NextDouble() - 0.5;
+                double[] x = new double[n * input];
+                for (int i = 0; i < x.Length; i++) x[i] = r.NextDouble() * 2 - 1;
+                int[] ids = new int[n];
+                for (int i = 0; i < n; i++) ids[i] = r.Next(vocabulary);
+                int[] lengths = new int[batch];
+                for (int b = 0; b < batch; b++) lengths[b] = b % 3 == 2 ? 1 + r.Next(steps) : steps;
+                int width = block.OutputSize;
+                double[] dOutput = new double[n * width], dFinal = new double[batch * width];
+                for (int i = 0; i < dOutput.Length; i++) dOutput[i] = r.NextDouble() - 0.5;
+                for (int t = 0; t < steps; t++)
+                    for (int b = 0; b < batch; b++)
+                        if (t >= lengths[b]) dOutput.AsSpan((t * batch + b) * width, width).Clear();
+                for (int i = 0; i < dFinal.Length; i++) dFinal[i] = r.NextDouble() - 0.5;
+                double[] output = new double[n * width], final = new double[batch * width], gradients = new double[parameters.Length], dx = new double[x.Length];
+                int before = KernelParallel.ParallelRuns;
+                if (tokens)
+                {
+                    var batchTokens = TokenBatch.Embedded(ids, vocabulary, input, 0);
+                    block.Forward(parameters, batchTokens, steps, batch, lengths, output, random: new RandomSource(5));
+                    block.FinalState(final);
+                    block.Backward(parameters, gradients, batchTokens, dOutput, dFinal);
+                }
+                else
+                {
+                    block.Forward(parameters, x, steps, batch, lengths, output, random: new RandomSource(5));
+                    block.FinalState(final);
+                    block.Backward(parameters, gradients, x, dOutput, dFinal, dx);
+                }
+                if (threads == 2) Assert.True(KernelParallel.ParallelRuns > before, "the recurrence was expected to run in two parts on the kernel threads");
+                results[threads - 1] = new[] { output, final, gradients, dx };
+            }
+            for (int k = 0; k < 4; k++)
+                for (int i = 0; i < results[0][k].Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(results[0][k][i]) != BitConverter.DoubleToInt64Bits(results[1][k][i]))
+                        Assert.Fail($"{cell}, tokens={tokens}: result {k} element {i} differs: {results[0][k][i]:R} on one thread, {results[1][k][i]:R} on two");
+        }
+
         public static TheoryData<string> Optimizers() => new() { "adam", "adamw", "sgd-momentum", "sgd-nesterov" };
 
         private static Optimizer Make(string name) => name switch

@@ -153,5 +153,26 @@ namespace Rnn.Tests.Layers
                 Assert.Equal(all[first.Length + i], second[i], 12);
             }
         }
+
+        [Fact]
+        public void A_backward_over_no_steps_adds_nothing_after_one_over_some()
+        {
+            // The parts' shares from an earlier Backward must not be added again when there are no rows.
+            const int batch = 17, input = 3, hidden = 4;
+            var random = new Random(31);
+            var block = new RecurrentBlock<double>(CellType.Lstm, input, hidden, 1, 1, Merge.Concat, 0);
+            double[] parameters = new double[block.ParameterCount];
+            for (int i = 0; i < parameters.Length; i++) parameters[i] = random.NextDouble() - 0.5;
+            double[] x = new double[2 * batch * input], dOutput = new double[2 * batch * hidden], output = new double[dOutput.Length];
+            for (int i = 0; i < x.Length; i++) x[i] = random.NextDouble();
+            for (int i = 0; i < dOutput.Length; i++) dOutput[i] = random.NextDouble();
+            block.Forward(parameters, x, 2, batch, default, output);
+            block.Backward(parameters, new double[parameters.Length], x, dOutput, default, new double[x.Length]);
+
+            block.Forward(parameters, Array.Empty<double>(), 0, batch, default, Array.Empty<double>());
+            double[] gradients = new double[parameters.Length];
+            block.Backward(parameters, gradients, Array.Empty<double>(), Array.Empty<double>(), default, Array.Empty<double>());
+            Assert.All(gradients, g => Assert.Equal(0.0, g));
+        }
     }
 }
