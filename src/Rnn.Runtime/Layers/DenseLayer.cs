@@ -84,12 +84,12 @@ namespace Rnn.Layers
             public static void Run(ReadOnlySpan<T> parameters, Span<T> gradients, int offset, int input, int units, Activation activation,
                 ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dy, int rows, Span<T> dx)
             {
-                AtLeast(x.Length, (long)rows * input, nameof(x), "[rows, input]");
-                AtLeast(y.Length, (long)rows * units, nameof(y), "[rows, units]");
-                AtLeast(dy.Length, (long)rows * units, nameof(dy), "[rows, units]");
-                if (!dx.IsEmpty) AtLeast(dx.Length, (long)rows * input, nameof(dx), "[rows, input]");
-                AtLeast(parameters.Length, (long)offset + (long)units * input + units, nameof(parameters), "offset + [units, input] + [units]");
-                AtLeast(gradients.Length, (long)offset + (long)units * input + units, nameof(gradients), "offset + [units, input] + [units]");
+                KernelChecks.Length(x.Length, (long)rows * input, nameof(x));
+                KernelChecks.Length(y.Length, (long)rows * units, nameof(y));
+                KernelChecks.Length(dy.Length, (long)rows * units, nameof(dy));
+                if (!dx.IsEmpty) KernelChecks.Length(dx.Length, (long)rows * input, nameof(dx));
+                KernelChecks.Length(parameters.Length, (long)offset + (long)units * input + units, nameof(parameters));
+                KernelChecks.Length(gradients.Length, (long)offset + (long)units * input + units, nameof(gradients));
                 var job = t_job ??= new BackwardParts<T>();
                 for (int part = 0; part < 2; part++)
                 {
@@ -122,11 +122,6 @@ namespace Rnn.Layers
                     TensorPrimitives.Add<T>(gW, job._weights[part].AsSpan(0, units * input), gW);
                     TensorPrimitives.Add<T>(gB, job._biases[part].AsSpan(0, units), gB);
                 }
-            }
-
-            private static void AtLeast(int length, long needed, string name, string shape)
-            {
-                if (length < needed) throw new ArgumentException($"{name} holds {length} values; {shape} needs {needed}.", name);
             }
 
             public override void RunPart(int part)

@@ -31,8 +31,8 @@ namespace Rnn.Layers
             ArgumentOutOfRangeException.ThrowIfNegative(steps);
             ArgumentOutOfRangeException.ThrowIfNegative(features);
             long size = (long)batch * steps * features;
-            if (src.Length < size) throw new ArgumentException($"src holds {src.Length} values; [batch, steps, features] needs {size}.", nameof(src));
-            if (dst.Length < size) throw new ArgumentException($"dst holds {dst.Length} values; [batch, steps, features] needs {size}.", nameof(dst));
+            KernelChecks.Length(src.Length, size, nameof(src));
+            KernelChecks.Length(dst.Length, size, nameof(dst));
             int parts = size >= ParallelMin ? BatchParts.Count(batch) : 1;
             fixed (T* s = src, d = dst)
             {

@@ -124,8 +124,7 @@ namespace Rnn.Layers
         private void Run(ReadOnlySpan<T> parameters, ReadOnlySpan<T> x, TokenBatch tokens, int steps, int batch, ReadOnlySpan<int> lengths,
             Span<T> output, bool carry, RandomSource? random)
         {
-            if (output.Length < (long)steps * batch * OutputSize)
-                throw new ArgumentException($"output holds {output.Length} values; [steps·batch, {OutputSize}] needs {(long)steps * batch * OutputSize}.", nameof(output));
+            Kernels.KernelChecks.Length(output.Length, (long)steps * batch * OutputSize, nameof(output));
             _betweenMasked = random is not null && _dropout > 0f;
             _steps = steps;
             _batch = batch;

@@ -520,8 +520,7 @@ namespace Rnn.Layers
         {
             int h = _hidden, batch = _batch, parts = BatchChunks.Count(batch);
             long rows = (long)_steps * batch;
-            if (rows > 0 && dst.Length < (rows - 1) * stride + offset + h)
-                throw new ArgumentException($"dst holds {dst.Length} values; {rows} rows of stride {stride} need {(rows - 1) * stride + offset + h}.", nameof(dst));
+            if (rows > 0) KernelChecks.Length(dst.Length, (rows - 1) * stride + offset + h, nameof(dst));
             if (parts == 1 || rows * h < OutputJob.ParallelMin)
             {
                 for (int part = 0; part < parts; part++)
@@ -589,8 +588,8 @@ namespace Rnn.Layers
             ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset, ReadOnlySpan<T> dFinal, Span<T> dx)
         {
             int n = _steps * _batch, g = _width, input = _input;
-            if (x.Length < n * input) throw new ArgumentException($"x holds {x.Length} values; [steps·batch, input] needs {n * input}.", nameof(x));
-            if (!dx.IsEmpty && dx.Length < n * input) throw new ArgumentException($"dx holds {dx.Length} values; [steps·batch, input] needs {n * input}.", nameof(dx));
+            KernelChecks.Length(x.Length, (long)n * input, nameof(x));
+            if (!dx.IsEmpty) KernelChecks.Length(dx.Length, (long)n * input, nameof(dx));
             fixed (T* xp = x, wp = parameters.Slice(_wih, g * input), dxp = dx)
             {
                 _sumInput = true;
