@@ -50,7 +50,6 @@ namespace Rnn.Layers
         // micro-kernel alone. Used when a chunk has at least PackedMinRows sequences.
         private const int PackedMinRows = 4;
         private readonly GemmPackedB<T>[] _whhPacked = { new(), new() };
-        private bool _usePacked;
         // Backward's per-sequence rows [B, H] (at SequenceOffset): dh, dc, dH·W_hh, and dh's direct part (GRU: dh⊙z).
         private T[] _dh = Array.Empty<T>(), _dc = Array.Empty<T>(), _dhPrev = Array.Empty<T>(), _dhDirect = Array.Empty<T>();
         // Per batch part (BatchParts): the part's share of the weight-gradient sums over the rows, made by the thread that ran
@@ -117,6 +116,9 @@ namespace Rnn.Layers
         private (int B0, int B1) Part(int part) => part == 0 ? (0, _split) : (_split, _batch);
 
         private int Parts => _split == _batch ? 1 : 2;
+
+        /// <summary>Whether the per-step W_hh products run over packed W_hh: the smaller part (the first) has enough rows.</summary>
+        private bool UsePacked => _split >= PackedMinRows;
 
         // Per-sequence rows that a sweep writes at every step (dh, dc, dh_prev, the direct part of dh; GRU's W_hh h + b_hh)
         // have SequenceGap elements after each of two parts' rows, so the two chunks' threads never write next to each other
@@ -216,7 +218,7 @@ namespace Rnn.Layers
             int n = steps * batch, h = _hidden, g = _width;
             _steps = steps;
             _batch = batch;
-            _split = BatchChunks.Count(batch) == 1 ? batch : BatchParts.Range(0, 2, batch).B1;
+            _split = BatchParts.Count(batch) == 1 ? batch : BatchParts.Range(0, 2, batch).B1;
             Workspace.Ensure(ref _lengths, batch);
             _full = true;
             for (int b = 0; b < batch; b++)
@@ -268,8 +270,7 @@ namespace Rnn.Layers
                 Dropout.Fill<T>(_recurrentMask.AsSpan(0, batch * h), _recurrentDropout, random!);
             }
 
-            _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
-            BatchChunks.Run(this, batch, forward: true, whh, bhh, default, 0, 0);
+            BatchChunks.Run(this, forward: true, whh, bhh, default, 0, 0);
             if (carry) KeepFinalState();
         }
 
@@ -278,7 +279,7 @@ namespace Rnn.Layers
         {
             int steps = _steps, batch = _batch, h = _hidden, g = _width, rows = b1 - b0;
             var packed = _whhPacked[b0 < _split ? 0 : 1];
-            if (_usePacked) Gemm.PackBTransposed(whh, g, h, packed);
+            if (UsePacked) Gemm.PackBTransposed(whh, g, h, packed);
             var gates = _gates.AsSpan(0, steps * batch * g);
             for (int s = 0; s < steps; s++)
             {
@@ -340,7 +341,7 @@ namespace Rnn.Layers
         {
             int steps = _steps, batch = _batch, n = steps * batch, h = _hidden, g = _width, rows = b1 - b0;
             var packed = _whhPacked[b0 < _split ? 0 : 1];
-            if (_usePacked) Gemm.PackB(whh, h, g, packed);
+            if (UsePacked) Gemm.PackB(whh, h, g, packed);
             bool gru = _cell == CellType.Gru;
             var dGates = _dGates.AsSpan(0, n * g);
             var dHidden = gru ? _dHidden.AsSpan(0, n * g) : dGates;
@@ -405,14 +406,14 @@ namespace Rnn.Layers
         /// <summary>h [rows, H] · W_hhᵀ into dst [rows, gH] (added to it when <paramref name="accumulate"/>).</summary>
         private void HhProduct(ReadOnlySpan<T> whh, GemmPackedB<T> packed, ReadOnlySpan<T> h, Span<T> dst, int rows, bool accumulate)
         {
-            if (_usePacked) Gemm.MatMulPacked(h, packed, dst, rows, accumulate);
+            if (UsePacked) Gemm.MatMulPacked(h, packed, dst, rows, accumulate);
             else Gemm.MatMulTransB(h, whh, dst, rows, _width, _hidden, accumulate);
         }
 
         /// <summary>dH_t [rows, gH] · W_hh [gH, H] into dst (added to it when <paramref name="accumulate"/>).</summary>
         private void DhProduct(ReadOnlySpan<T> whh, GemmPackedB<T> packed, ReadOnlySpan<T> dHidden, Span<T> dst, int rows, bool accumulate)
         {
-            if (_usePacked) Gemm.MatMulPacked(dHidden, packed, dst, rows, accumulate);
+            if (UsePacked) Gemm.MatMulPacked(dHidden, packed, dst, rows, accumulate);
             else Gemm.MatMul(dHidden, whh, dst, rows, _hidden, _width, accumulate);
         }
 
@@ -429,23 +430,10 @@ namespace Rnn.Layers
             private T* _whh, _bhh, _dOut;
             private int _whhLength, _bhhLength, _dOutLength, _dOutStride, _dOutOffset;
 
-            /// <summary>Number of chunks for a batch (<see cref="BatchParts"/>).</summary>
-            public static int Count(int batch) => BatchParts.Count(batch);
-
-            public static void Run(RecurrentDirection<T> owner, int batch, bool forward, ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh,
+            /// <summary>Runs the owner's parts (<see cref="Parts"/>; one runs here, outside any job, so its GEMMs may still fork).</summary>
+            public static void Run(RecurrentDirection<T> owner, bool forward, ReadOnlySpan<T> whh, ReadOnlySpan<T> bhh,
                 ReadOnlySpan<T> dOut, int dOutStride, int dOutOffset)
             {
-                int chunks = Count(batch);
-                if (chunks == 1)
-                {
-                    if (forward) owner.ForwardRows(whh, bhh, 0, batch);
-                    else
-                    {
-                        owner.BackwardRows(whh, dOut, dOutStride, dOutOffset, 0, batch);
-                        owner.SumRows(0, 0, batch);
-                    }
-                    return;
-                }
                 fixed (T* w = whh, bias = bhh, d = dOut)
                 {
                     var job = t_job ??= new BatchChunks();
@@ -461,7 +449,7 @@ namespace Rnn.Layers
                     job._dOutOffset = dOutOffset;
                     try
                     {
-                        KernelParallel.RunParts(job, chunks);
+                        KernelParallel.RunParts(job, owner.Parts);
                     }
                     finally
                     {
@@ -518,7 +506,7 @@ namespace Rnn.Layers
         /// <summary>Writes the outputs h_t into dst rows (stride, offset), 0 at padding.</summary>
         public unsafe void CopyOutput(Span<T> dst, int stride, int offset)
         {
-            int h = _hidden, batch = _batch, parts = BatchChunks.Count(batch);
+            int h = _hidden, batch = _batch, parts = Parts;
             long rows = (long)_steps * batch;
             if (rows > 0) KernelChecks.Length(dst.Length, (rows - 1) * stride + offset + h, nameof(dst));
             if (parts == 1 || rows * h < OutputJob.ParallelMin)
@@ -632,7 +620,7 @@ namespace Rnn.Layers
             }
             // S = the parts' per-id sums, added in part order; then dW_ih and dE from S.
             var sums = _partSums[0].TokenSums.AsSpan(0, v * g);
-            for (int part = 1; part < BatchChunks.Count(_batch); part++) TensorPrimitives.Add<T>(sums, _partSums[part].TokenSums.AsSpan(0, v * g), sums);
+            for (int part = 1; part < Parts; part++) TensorPrimitives.Add<T>(sums, _partSums[part].TokenSums.AsSpan(0, v * g), sums);
             TokenTable<T>.Backward(parameters, gradients, tokens, sums, g, _wih);
         }
 
@@ -657,14 +645,13 @@ namespace Rnn.Layers
             dc.Clear();
 
             var whh = parameters.Slice(_whh, g * h);
-            _usePacked = batch / BatchChunks.Count(batch) >= PackedMinRows;
-            BatchChunks.Run(this, batch, forward: false, whh, default, dOut, dOutStride, dOutOffset);
+            BatchChunks.Run(this, forward: false, whh, default, dOut, dOutStride, dOutOffset);
 
             // The parts' shares of dW_hh and of both bias gradients (W_ih's: by the caller, from X or per token id).
             var gWhh = gradients.Slice(_whh, g * h);
             var gBih = gradients.Slice(_bih, g);
             var gBhh = gradients.Slice(_bhh, g);
-            for (int part = 0; part < BatchChunks.Count(batch); part++)
+            for (int part = 0; part < Parts; part++)
             {
                 var share = _partSums[part];
                 TensorPrimitives.Add<T>(gWhh, share.Whh.AsSpan(0, g * h), gWhh);
