@@ -71,29 +71,20 @@ public static class Losses
                 T max = TensorPrimitives.Max(x);
                 int target = targets[row];
                 T sum;
-                if (!dLogits.IsEmpty && classes <= 256)
+                if (dLogits.IsEmpty)
                 {
-                    // exp(x − max) once, into the gradient row: the same sum as SumOfShiftedExponentials (one chunk).
-                    Span<T> d = dLogits.Slice(row * classes, classes);
-                    TensorPrimitives.Subtract(x, max, d);
-                    TensorPrimitives.Exp(d, d);
-                    sum = TensorPrimitives.Sum<T>(d);
-                    TensorPrimitives.Divide(d, sum, d);
-                    d[target] -= T.One;
-                    TensorPrimitives.Divide(d, count, d);
+                    sum = SumOfShiftedExponentials(x, max);
                 }
                 else
                 {
-                    sum = SumOfShiftedExponentials(x, max);
-                    if (!dLogits.IsEmpty)
-                    {
-                        Span<T> d = dLogits.Slice(row * classes, classes);
-                        TensorPrimitives.Subtract(x, max, d);
-                        TensorPrimitives.Exp(d, d);
-                        TensorPrimitives.Divide(d, sum, d);
-                        d[target] -= T.One;
-                        TensorPrimitives.Divide(d, count, d);
-                    }
+                    // exp(x − max) once, into the gradient row, summed as SumOfShiftedExponentials sums (the same chunks).
+                    Span<T> d = dLogits.Slice(row * classes, classes);
+                    TensorPrimitives.Subtract(x, max, d);
+                    TensorPrimitives.Exp(d, d);
+                    sum = SumInChunks(d);
+                    TensorPrimitives.Divide(d, sum, d);
+                    d[target] -= T.One;
+                    TensorPrimitives.Divide(d, count, d);
                 }
 
                 total += double.CreateTruncating(T.Log(sum) - (x[target] - max));
@@ -297,11 +288,14 @@ public static class Losses
         }
     }
 
-    /// <summary>Σ exp(x − shift), through a stack buffer so that it allocates nothing.</summary>
+    /// <summary>Values are summed in chunks of this many, the chunks' sums added in order.</summary>
+    private const int SumChunk = 256;
+
+    /// <summary>Σ exp(x − shift), through a stack buffer so that it allocates nothing; summed as <see cref="SumInChunks"/> sums.</summary>
     private static T SumOfShiftedExponentials<T>(ReadOnlySpan<T> x, T shift)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<T> buffer = stackalloc T[Math.Min(x.Length, 256)];
+        Span<T> buffer = stackalloc T[Math.Min(x.Length, SumChunk)];
         T sum = T.Zero;
         for (int i = 0; i < x.Length; i += buffer.Length)
         {
@@ -311,6 +305,15 @@ public static class Losses
             sum += TensorPrimitives.Sum<T>(chunk);
         }
 
+        return sum;
+    }
+
+    /// <summary>Σ values in chunks of <see cref="SumChunk"/>, the chunks' sums added in order.</summary>
+    private static T SumInChunks<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        for (int i = 0; i < values.Length; i += SumChunk) sum += TensorPrimitives.Sum<T>(values.Slice(i, Math.Min(SumChunk, values.Length - i)));
         return sum;
     }
 

@@ -113,6 +113,26 @@ namespace Rnn.Tests.Kernels
         }
 
         [Theory]
+        [InlineData(65)]
+        [InlineData(300)]   // more classes than one summing chunk
+        public void Softmax_cross_entropy_is_the_same_with_and_without_gradients(int classes)
+        {
+            const int batch = 16, steps = 20;
+            var random = new Random(classes);
+            float[] logits = new float[batch * steps * classes];
+            for (int i = 0; i < logits.Length; i++) logits[i] = (float)(random.NextDouble() * 10 - 5);
+            int[] targets = new int[batch * steps];
+            for (int i = 0; i < targets.Length; i++) targets[i] = random.Next(classes);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                using var scope = new KernelOptionsScope(maxThreads: threads);
+                float with = Losses.SoftmaxCrossEntropy<float>(logits, targets, batch, steps, classes, default, new float[logits.Length]);
+                float without = Losses.SoftmaxCrossEntropy<float>(logits, targets, batch, steps, classes, default, default);
+                Assert.Equal(BitConverter.SingleToInt32Bits(without), BitConverter.SingleToInt32Bits(with));
+            }
+        }
+
+        [Theory]
         [InlineData(Activation.Tanh, true)]
         [InlineData(Activation.Linear, false)]
         public void Dense_backward_over_many_rows_is_bit_identical_on_one_and_two_threads_and_right(Activation activation, bool withDx)
